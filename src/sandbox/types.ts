@@ -1,0 +1,71 @@
+/** The Sandbox interface: run untrusted JavaScript with explicit bindings and hard limits. */
+
+export interface SandboxLimits {
+  /** Wall-clock budget for the whole run, host calls included. */
+  timeoutMs: number;
+  /** Memory cap for the guest heap. */
+  memoryBytes: number;
+  /** Guest stack cap. */
+  stackBytes: number;
+  /** Cap on the JSON-serialised result. */
+  maxResultBytes: number;
+  maxLogLines: number;
+  maxLogBytes: number;
+  /** Cap on host calls (API, state, fetch) per run. */
+  maxCalls: number;
+}
+
+export const defaultLimits: SandboxLimits = {
+  timeoutMs: 10_000,
+  memoryBytes: 64 * 1024 * 1024,
+  stackBytes: 512 * 1024,
+  maxResultBytes: 1024 * 1024,
+  maxLogLines: 1_000,
+  maxLogBytes: 256 * 1024,
+  maxCalls: 200,
+};
+
+/** What the guest sees: one global object per API with these method names, plus `state` and `console`. */
+export interface SandboxBindings {
+  apis: Record<string, string[]>;
+  /** Install the `state` global (the session's key-value store). */
+  state: boolean;
+  /** Install a `fetch` global that goes through the host's egress check. */
+  fetch: boolean;
+}
+
+export interface RunRequest {
+  /** Plain JavaScript (types already stripped): the body of an async function. */
+  code: string;
+  bindings: SandboxBindings;
+  limits: SandboxLimits;
+}
+
+/** A call from the guest to the host. Arguments and results are JSON values. */
+export type HostCall =
+  | { kind: 'api'; api: string; method: string; args: unknown }
+  | { kind: 'state'; op: 'get' | 'put' | 'delete' | 'list'; args: unknown[] }
+  | { kind: 'fetch'; url: string; init: unknown };
+
+/** Rejection a host call hands back to the guest; becomes an Error with these fields in the guest. */
+export interface HostCallError {
+  message: string;
+  status?: number;
+  body?: unknown;
+  /** When set, the whole run ends with this error kind (e.g. `egress`, `limit`) even if the guest catches it. */
+  fatal?: SandboxErrorKind;
+}
+
+export type HostFunction = (call: HostCall) => Promise<unknown>;
+
+export type SandboxErrorKind = 'timeout' | 'memory' | 'runtime' | 'limit' | 'egress' | 'policy';
+
+export type RunResult =
+  | { ok: true; result: unknown; logs: string[]; durationMs: number }
+  | { ok: false; error: { kind: SandboxErrorKind; message: string }; logs: string[]; durationMs: number };
+
+export interface Sandbox {
+  /** Runs one snippet in a fresh context. Never throws for guest faults: they come back as `ok: false`. */
+  run(request: RunRequest, host: HostFunction): Promise<RunResult>;
+  close(): Promise<void>;
+}
