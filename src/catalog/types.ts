@@ -16,6 +16,8 @@ export interface Parameter {
   /** OpenAPI serialisation style (`form`, `simple`, `deepObject`, ...); defaults by location. */
   style?: string;
   explode?: boolean;
+  /** A path parameter whose value may hold several `/`-separated segments (`x-multi-segment`). */
+  multiSegment?: boolean;
 }
 
 export interface RequestBody {

@@ -1,0 +1,224 @@
+/** The `duet` command line: serve, search and execute (Node entry; `bin.js` loads the built copy). */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createDuet, type Duet } from '../../src/duet.ts';
+import { operationSignature } from '../../src/catalog/index.ts';
+import { createWorkerSandbox } from './sandbox-pool.ts';
+import { buildUpstreams, loadApis, UsageError } from './options.ts';
+import { serveNode } from './serve.ts';
+import { VERSION } from './version.ts';
+
+const SOURCES = `
+  --spec [NAME=]PATH_OR_URL   OpenAPI 3.x / Swagger 2.0 document, JSON or YAML (repeatable);
+                              without any --spec, the bundled demo API (tasks and notes)
+  --base-url NAME=URL         send API NAME's calls to URL instead of the spec's server (repeatable)
+  --header NAME=H: value      add header H to every call to API NAME, e.g. credentials (repeatable);
+                              added by the host, never visible to the snippet
+  --allow-fetch HOST[:PORT]   give the snippet a fetch() that may reach HOST (repeatable)`;
+
+const HELP: Record<string, string> = {
+  main: `duet ${VERSION}: search + execute over real APIs for AI agents
+
+Usage: duet <command> [options]
+
+Commands:
+  serve      start the HTTP server (search, execute, docs at /docs)
+  search     search the API catalog from the command line
+  execute    run a TypeScript snippet against the catalog
+
+Run 'duet <command> --help' for a command's options. 'duet --version' prints the version.`,
+  serve: `Usage: duet serve [options]
+
+Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET /docs.
+
+  --port N                    port to listen on (default 8787; 0 picks a free one)
+  --host HOST                 interface to bind (default 127.0.0.1)
+  --runtime node              runtime to serve on (this version: node)
+  --data DIR                  where durable state lives (default ./.duet)${SOURCES}
+  -h, --help                  this help`,
+  search: `Usage: duet search QUERY [options]
+
+Rank the catalog's operations for QUERY (e.g. "create an issue") and print their TypeScript declarations.
+
+  --limit N                   how many results (default 5)
+  --json                      print {results: [...]} as the HTTP API does${SOURCES}
+  -h, --help                  this help`,
+  execute: `Usage: duet execute [FILE|-] [options]
+
+Run a TypeScript snippet (the body of an async function; 'return' gives the result) against the catalog.
+Reads FILE, or standard input when FILE is '-' or absent.
+
+  --session ID                run in session ID (its 'state' persists between runs of this process)
+  --timeout MS                time limit for the run (default 10000)
+  --json                      print the full response ({ok, result, error, logs, calls, durationMs})${SOURCES}
+  -h, --help                  this help`,
+};
+
+const sourceOptions = {
+  spec: { type: 'string', multiple: true },
+  'base-url': { type: 'string', multiple: true },
+  header: { type: 'string', multiple: true },
+  'allow-fetch': { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+// Flags of the DESIGN.md contract whose features are not in this version yet: refusing them loudly is
+// safer than ignoring, say, --token and serving without authentication.
+const notYet = ['mcp', 'token', 'read-only', 'rate-limit', 'policy', 'llm-url', 'llm-model', 'llm-provider'];
+
+async function makeDuet(values: Record<string, unknown>): Promise<{ duet: Duet; close: () => Promise<void> }> {
+  const apis = await loadApis(values.spec as string[] | undefined);
+  const sandbox = createWorkerSandbox();
+  try {
+    const duet = createDuet({
+      apis,
+      sandbox,
+      upstreams: buildUpstreams(values['base-url'] as string[], values.header as string[]),
+      allowFetch: values['allow-fetch'] as string[] | undefined,
+      version: VERSION,
+    });
+    return { duet, close: () => sandbox.close() };
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+}
+
+async function serveCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...sourceOptions,
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      runtime: { type: 'string', default: 'node' },
+      data: { type: 'string', default: './.duet' },
+      ...Object.fromEntries(notYet.map((name) => [name, { type: 'string', multiple: true }] as const)),
+    },
+  });
+  if (values.help) return help('serve');
+  for (const name of notYet) {
+    if ((values as Record<string, unknown>)[name]) throw new UsageError(`--${name} is not available in duet ${VERSION} yet`);
+  }
+  if (values.runtime !== 'node') {
+    throw new UsageError(`--runtime ${values.runtime}: this version serves on node only (bun, deno and workerd are coming)`);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: not a port number`);
+  const { duet, close } = await makeDuet(values);
+  const server = await serveNode(duet, { port, host: values.host, onClose: close });
+  const apis = duet.catalog.apis.map((api) => `${api.name} (${api.operations.length} operations)`).join(', ');
+  console.error(JSON.stringify({ level: 'info', msg: `duet listening on ${server.url}`, url: server.url, apis }));
+  return new Promise(() => {});
+}
+
+async function searchCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...sourceOptions, limit: { type: 'string', default: '5' }, json: { type: 'boolean' } },
+  });
+  if (values.help) return help('search');
+  const query = positionals.join(' ').trim();
+  if (!query) throw new UsageError('duet search: give a QUERY, e.g. duet search "create an issue"');
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError(`--limit ${values.limit}: 1 to 100`);
+  const apis = await loadApis(values.spec);
+  const duet = createDuet({ apis, sandbox: { run: () => Promise.reject(new Error('unused')), close: async () => {} } });
+  const results = duet.search.search(query, { limit }).map(({ operation: op }) => ({
+    api: op.api,
+    name: op.name,
+    method: op.method.toUpperCase(),
+    path: op.path,
+    summary: op.summary,
+    declaration: operationSignature(duet.catalog.get(op.api)!, op),
+  }));
+  if (values.json) {
+    console.log(JSON.stringify({ results }, null, 2));
+    return 0;
+  }
+  if (!results.length) console.log(`no operation matches "${query}"`);
+  results.forEach((r, i) => {
+    console.log(`${i + 1}. ${r.api}.${r.name}  ${r.method} ${r.path}\n   ${r.summary}\n`);
+    console.log(`${r.declaration.replace(/^/gm, '   ')}\n`);
+  });
+  return 0;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function executeCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...sourceOptions,
+      session: { type: 'string' },
+      timeout: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (values.help) return help('execute');
+  if (positionals.length > 1) throw new UsageError('duet execute: give at most one FILE (or - for standard input)');
+  const file = positionals[0] ?? '-';
+  const code = file === '-' ? await readStdin() : await readFile(file, 'utf8').catch(() => {
+    throw new UsageError(`duet execute: cannot read ${file}`);
+  });
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  const { duet, close } = await makeDuet(values);
+  try {
+    const response = await duet.executor.execute({ code, session: values.session, timeoutMs });
+    if (values.json) console.log(JSON.stringify(response, null, 2));
+    else {
+      for (const line of response.logs) console.error(line);
+      if (response.ok) console.log(response.result === undefined ? 'undefined' : JSON.stringify(response.result, null, 2));
+      else {
+        console.error(`error (${response.error!.kind}): ${response.error!.message}`);
+        for (const d of response.error!.diagnostics ?? []) console.error(`  line ${d.line ?? '?'}:${d.column ?? '?'} ${d.message}`);
+      }
+    }
+    return response.ok ? 0 : 1;
+  } finally {
+    await close();
+  }
+}
+
+function help(topic: string): number {
+  console.log(HELP[topic]);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest);
+      case 'search':
+        return await searchCommand(rest);
+      case 'execute':
+        return await executeCommand(rest);
+      case '--version':
+      case '-v':
+        console.log(VERSION);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        return help('main');
+      default:
+        throw new UsageError(`unknown command '${command}'. Commands: serve, search, execute (see duet --help)`);
+    }
+  } catch (error) {
+    const err = error as Error & { code?: string };
+    // parseArgs errors (unknown flag, missing value) are usage errors too.
+    const usage = error instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS');
+    console.error(`duet: ${err.message}`);
+    return usage ? 2 : 1;
+  }
+}

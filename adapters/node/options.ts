@@ -1,0 +1,57 @@
+/** Turns the CLI's repeatable NAME=VALUE flags into duet's config (specs, base URLs, headers). */
+import { type Api, loadSpec } from '../../src/catalog/index.ts';
+import type { UpstreamConfig } from '../../src/execute/executor.ts';
+import { readSource } from './read-source.ts';
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const NAMED = /^([A-Za-z_$][\w$]*)=(.+)$/s;
+
+/** `NAME=VALUE` (NAME optional when `nameOptional`), e.g. `github=./api.github.com.json`. */
+export function splitNamed(flag: string, text: string, nameOptional = false): { name?: string; value: string } {
+  const match = NAMED.exec(text);
+  // A Windows drive letter or URL scheme is not a name: `C:\x` and `https://...` have no '='.
+  if (match) return { name: match[1], value: match[2] };
+  if (nameOptional) return { value: text };
+  throw new UsageError(`--${flag} ${text}: expected NAME=VALUE, e.g. --${flag} github=...`);
+}
+
+export async function loadApis(specs: string[] = []): Promise<Api[]> {
+  return Promise.all(
+    specs.map((text) => {
+      const { name, value } = splitNamed('spec', text, true);
+      return loadSpec(value, readSource, { name });
+    }),
+  );
+}
+
+export function buildUpstreams(baseUrls: string[] = [], headers: string[] = []): Record<string, UpstreamConfig> {
+  const upstreams: Record<string, UpstreamConfig> = {};
+  const get = (name: string) => (upstreams[name] ??= {});
+  for (const text of baseUrls) {
+    const { name, value } = splitNamed('base-url', text);
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new UsageError(`--base-url ${text}: '${value}' is not an absolute URL`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new UsageError(`--base-url ${text}: only http and https URLs are supported`);
+    }
+    get(name!).baseUrl = value;
+  }
+  for (const text of headers) {
+    const { name, value } = splitNamed('header', text);
+    const colon = value.indexOf(':');
+    const header = value.slice(0, colon).trim();
+    const headerValue = value.slice(colon + 1).trim();
+    if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header) || /[\r\n\0]/.test(headerValue)) {
+      throw new UsageError(`--header ${name}=...: expected 'NAME=Header-Name: value' (e.g. github=Authorization: token X)`);
+    }
+    get(name!).headers = { ...upstreams[name!]?.headers, [header]: headerValue };
+  }
+  return upstreams;
+}

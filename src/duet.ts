@@ -1,0 +1,75 @@
+/** Composition root: catalog + search + executor + HTTP app from one config, on any runtime. */
+import type { Hono } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { buildApi, Catalog } from './catalog/index.ts';
+import type { Api } from './catalog/types.ts';
+import { createDemoApi, demoDocument } from './demo/tasks-api.ts';
+import { createExecutor, type Executor, type UpstreamConfig } from './execute/executor.ts';
+import { memorySessions, type SessionStore } from './execute/state.ts';
+import { createApp } from './http/app.ts';
+import { parseEgressRule } from './policy/egress.ts';
+import type { Sandbox, SandboxLimits } from './sandbox/types.ts';
+import { createSearchIndex } from './search/index.ts';
+import type { SearchIndex } from './search/types.ts';
+
+export const DEMO_API = 'demo';
+
+export interface DuetConfig {
+  /** APIs already built from their specs (see `loadSpec`); none means the bundled demo API. */
+  apis?: Api[];
+  /** Serve the bundled demo API under /demo and put it in the catalog (default: when `apis` is empty). */
+  demo?: boolean;
+  sandbox: Sandbox;
+  /** Per-API base URL overrides and host-side headers (credentials), keyed by catalog name. */
+  upstreams?: Record<string, UpstreamConfig>;
+  /** Hosts guest `fetch` may reach, `HOST` or `HOST:PORT`. */
+  allowFetch?: string[];
+  limits?: Partial<SandboxLimits>;
+  sessions?: SessionStore;
+  maxBodyBytes?: number;
+  version?: string;
+}
+
+export interface Duet {
+  catalog: Catalog;
+  search: SearchIndex;
+  executor: Executor;
+  sessions: SessionStore;
+  app: OpenAPIHono;
+}
+
+export function createDuet(config: DuetConfig): Duet {
+  const catalog = new Catalog();
+  for (const api of config.apis ?? []) catalog.add(api);
+  const upstreams: Record<string, UpstreamConfig> = { ...config.upstreams };
+  const mounts: Record<string, Hono<any, any, any>> = {};
+  if (config.demo ?? catalog.apis.length === 0) {
+    const demo = createDemoApi();
+    catalog.add(buildApi(demoDocument(demo), { source: 'duet demo API', name: DEMO_API }));
+    mounts[`/${DEMO_API}`] = demo;
+    // The demo answers in-process: no socket, and it works the same on every runtime.
+    upstreams[DEMO_API] = {
+      baseUrl: 'http://demo.duet.internal',
+      fetch: async (request) => demo.fetch(request),
+      ...upstreams[DEMO_API],
+    };
+  }
+  for (const name of Object.keys(upstreams)) {
+    if (!catalog.get(name)) {
+      const known = catalog.apis.map((api) => api.name).join(', ');
+      throw new Error(`duet: upstream settings for '${name}', but the catalog has no API of that name (it has: ${known})`);
+    }
+  }
+  const sessions = config.sessions ?? memorySessions();
+  const search = createSearchIndex(catalog.operations);
+  const executor = createExecutor({
+    catalog,
+    sandbox: config.sandbox,
+    upstreams,
+    sessions,
+    limits: config.limits,
+    allowFetch: (config.allowFetch ?? []).map(parseEgressRule),
+  });
+  const app = createApp({ catalog, search, executor, sessions, mounts, maxBodyBytes: config.maxBodyBytes, version: config.version });
+  return { catalog, search, executor, sessions, app };
+}

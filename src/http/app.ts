@@ -1,0 +1,161 @@
+/** The duet HTTP API: Hono with @hono/zod-openapi, documented at /openapi.json and /docs. */
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Catalog } from '../catalog/index.ts';
+import { operationSignature } from '../catalog/index.ts';
+import type { Executor } from '../execute/executor.ts';
+import type { SessionStore } from '../execute/state.ts';
+import type { SearchIndex } from '../search/types.ts';
+import { docsPage } from './docs-page.ts';
+import { describeIssues, jsonError } from './errors.ts';
+import {
+  ErrorBody,
+  ExecuteRequest,
+  ExecuteResponse,
+  SESSION_PATTERN,
+  SearchRequest,
+  SearchResponse,
+  SessionState,
+} from './schemas.ts';
+
+export interface AppOptions {
+  catalog: Catalog;
+  search: SearchIndex;
+  executor: Executor;
+  sessions?: SessionStore;
+  /** Largest accepted request body (default 1 MiB). */
+  maxBodyBytes?: number;
+  /** Other Hono apps served under a path prefix, e.g. the demo API under /demo. */
+  mounts?: Record<string, Hono<any, any, any>>;
+  version?: string;
+}
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { 'application/json': { schema } },
+  description,
+});
+const errors = {
+  400: json(ErrorBody, 'Bad request: malformed JSON or invalid fields'),
+  413: json(ErrorBody, 'Request body too large'),
+};
+
+const healthRoute = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['meta'],
+  summary: 'Liveness check',
+  responses: { 200: json(z.object({ ok: z.literal(true) }), 'The server is up') },
+});
+
+const searchRoute = createRoute({
+  method: 'post',
+  path: '/v1/search',
+  tags: ['tools'],
+  summary: 'Search the API catalog for operations',
+  request: { body: { content: { 'application/json': { schema: SearchRequest } }, required: true } },
+  responses: { 200: json(SearchResponse, 'Ranked operations with their TypeScript declarations'), ...errors },
+});
+
+const executeRoute = createRoute({
+  method: 'post',
+  path: '/v1/execute',
+  tags: ['tools'],
+  summary: 'Run a TypeScript snippet against the catalog in the sandbox',
+  description:
+    'The code is the body of an async function: `return` gives the result. Outcomes of a valid request ' +
+    '(including guest errors, timeouts and type errors) answer 200 with `ok: false` and an error kind.',
+  request: { body: { content: { 'application/json': { schema: ExecuteRequest } }, required: true } },
+  responses: { 200: json(ExecuteResponse, 'The outcome of the run'), ...errors },
+});
+
+const stateRoute = createRoute({
+  method: 'get',
+  path: '/v1/sessions/{id}/state',
+  tags: ['sessions'],
+  summary: "A session's durable state",
+  request: { params: z.object({ id: z.string().regex(SESSION_PATTERN) }) },
+  responses: { 200: json(SessionState, 'The state'), 404: json(ErrorBody, 'Unknown session'), ...errors },
+});
+
+export function createApp(options: AppOptions): OpenAPIHono {
+  const { catalog, search, executor } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const type = c.req.header('content-type') ?? '';
+      if (c.req.method === 'POST' && !/json/i.test(type)) {
+        return jsonError(c, 415, 'bad_request', 'send a JSON body with Content-Type: application/json');
+      }
+      const message = describeIssues(result.error.issues);
+      if (c.req.path === '/v1/execute') {
+        return c.json({ ok: false, error: { kind: 'bad_request', message }, logs: [], calls: [], durationMs: 0 }, 400);
+      }
+      return jsonError(c, 400, 'bad_request', message);
+    },
+  });
+
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: (c) => jsonError(c, 413, 'payload_too_large', `request body exceeds ${maxBodyBytes} bytes`),
+    }),
+  );
+
+  app.openapi(healthRoute, (c) => c.json({ ok: true as const }, 200));
+
+  app.openapi(searchRoute, (c) => {
+    const { query, code, limit } = c.req.valid('json');
+    if (code !== undefined) return jsonError(c, 400, 'bad_request', "'code' search is not supported yet; use 'query'");
+    const hits = search.search(query ?? '', { limit: limit ?? 10 });
+    const results = hits.map(({ operation: op }) => ({
+      api: op.api,
+      name: op.name,
+      method: op.method.toUpperCase(),
+      path: op.path,
+      summary: op.summary,
+      declaration: operationSignature(catalog.get(op.api)!, op),
+    }));
+    return c.json({ results }, 200);
+  });
+
+  app.openapi(executeRoute, async (c) => {
+    const response = await executor.execute(c.req.valid('json'));
+    return c.json(response, response.error?.kind === 'bad_request' ? 400 : 200) as never;
+  });
+
+  app.openapi(stateRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const state = await options.sessions?.snapshot(id);
+    if (!state) return jsonError(c, 404, 'not_found', `no session '${id}'`) as never;
+    return c.json({ session: id, state }, 200);
+  });
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'duet',
+      version: options.version ?? '0.0.0',
+      description: 'Search and execute over real APIs: two tools for AI agents.',
+    },
+  });
+  app.get('/docs', (c) => c.html(docsPage()));
+  app.get('/', (c) => c.redirect('/docs'));
+
+  for (const [prefix, mounted] of Object.entries(options.mounts ?? {})) app.route(prefix, mounted);
+
+  app.notFound((c) => jsonError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) {
+      const status = error.status;
+      const kind = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'bad_request';
+      return jsonError(c, status as 400, kind, error.message || 'bad request');
+    }
+    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(error) }));
+    return jsonError(c, 500, 'internal', 'internal error: the server log has the details');
+  });
+  return app;
+}

@@ -1,0 +1,214 @@
+/** Agent vocabulary: abbreviations, noun synonyms and action verbs mapped onto HTTP semantics. */
+import { stem } from './porter-stemmer.ts';
+
+/** What an operation does to its resource, in HTTP terms. */
+export type Intent = 'create' | 'read' | 'update' | 'delete';
+
+/** Whether a read or delete addresses a whole collection or one item. */
+export type Shape = 'collection' | 'item';
+
+/** A term and how much of the query word's weight it carries. */
+export type Expansion = readonly [term: string, weight: number];
+
+/**
+ * Abbreviations rewritten before stemming on both the index and the query side, so "repo", "repos" and
+ * "repository" are literally the same term and need no down-weighted synonym.
+ */
+export const ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
+  repo: ['repository'],
+  repos: ['repositories'],
+  org: ['organization'],
+  orgs: ['organizations'],
+  pr: ['pull', 'request'],
+  prs: ['pull', 'requests'],
+  msg: ['message'],
+  msgs: ['messages'],
+  config: ['configuration'],
+  configs: ['configurations'],
+  env: ['environment'],
+  envs: ['environments'],
+  info: ['information'],
+  dir: ['directory'],
+  dirs: ['directories'],
+  ref: ['reference'],
+  refs: ['references'],
+  perm: ['permission'],
+  perms: ['permissions'],
+  auth: ['authentication'],
+  vuln: ['vulnerability'],
+  vulns: ['vulnerabilities'],
+  dep: ['dependency'],
+  deps: ['dependencies'],
+  webhook: ['hook'],
+  webhooks: ['hooks'],
+  email: ['mail'],
+  emails: ['mails'],
+};
+
+interface VerbSpec {
+  intent: Intent;
+  shape?: Shape;
+  /** The word says only what to do, never what to do it to ("new", "all"): no term of its own. */
+  termless?: boolean;
+  expand: readonly Expansion[];
+}
+
+const CREATE: VerbSpec = {
+  intent: 'create',
+  expand: [
+    ['create', 0.6],
+    ['add', 0.4],
+  ],
+};
+const DELETE: VerbSpec = {
+  intent: 'delete',
+  expand: [
+    ['delete', 0.6],
+    ['remove', 0.5],
+  ],
+};
+const UPDATE: VerbSpec = {
+  intent: 'update',
+  expand: [
+    ['update', 0.6],
+    ['set', 0.3],
+  ],
+};
+const GET: VerbSpec = { intent: 'read', expand: [['get', 0.6]] };
+const LIST: VerbSpec = { intent: 'read', shape: 'collection', expand: [['list', 0.6]] };
+const SEARCH: VerbSpec = {
+  intent: 'read',
+  expand: [
+    ['search', 0.6],
+    ['list', 0.3],
+  ],
+};
+
+const VERB_WORDS: [VerbSpec, string][] = [
+  [
+    CREATE,
+    'create add open make post submit start insert register upload publish generate write trigger invite send launch',
+  ],
+  [{ ...CREATE, termless: true, expand: [['create', 0.7], ...CREATE.expand.slice(1)] }, 'new'],
+  [DELETE, 'delete remove destroy erase drop purge unregister revoke discard clear wipe uninstall unlink detach'],
+  [UPDATE, 'update edit change modify rename set patch replace close reopen alter adjust toggle configure mark'],
+  [GET, 'get fetch read retrieve view show display describe inspect load see check download'],
+  [LIST, 'list browse enumerate'],
+  [{ ...LIST, termless: true, expand: [['list', 0.3]] }, 'all every each'],
+  [SEARCH, 'search find query lookup locate'],
+];
+
+/** Noun synonyms (query side only, weighted below the word itself because they are not exact). */
+const SYNONYM_WORDS: [string, Expansion[]][] = [
+  ['ticket bug', [['issue', 0.8]]],
+  [
+    'people person persons',
+    [
+      ['user', 0.6],
+      ['member', 0.6],
+    ],
+  ],
+  ['member', [['user', 0.4]]],
+  ['user', [['member', 0.4]]],
+  ['file', [['content', 0.6]]],
+  [
+    'folder',
+    [
+      ['directory', 0.9],
+      ['content', 0.4],
+    ],
+  ],
+  ['directory', [['content', 0.4]]],
+  ['favorite favourite bookmark', [['star', 0.8]]],
+  [
+    'subscribe subscription',
+    [
+      ['watch', 0.5],
+      ['subscription', 0.7],
+    ],
+  ],
+  [
+    'pipeline ci build',
+    [
+      ['workflow', 0.6],
+      ['action', 0.3],
+    ],
+  ],
+  ['group', [['team', 0.6]]],
+  ['snippet paste', [['gist', 0.7]]],
+  ['trigger', [['dispatch', 0.6]]],
+  ['version', [['release', 0.5]]],
+  ['approve', [['review', 0.5]]],
+  ['reply', [['comment', 0.6]]],
+  ['note', [['comment', 0.4]]],
+  ['password credential', [['secret', 0.5]]],
+  ['collaborator', [['contributor', 0.5]]],
+  ['contributor', [['collaborator', 0.5]]],
+  ['find lookup locate', [['search', 0.6]]],
+];
+
+/** Words that point at the caller ("my repos"): they hint at the API's authenticated-user operations. */
+export const SELF_WORDS: ReadonlySet<string> = new Set(['my', 'me', 'mine', 'myself', 'own']);
+export const SELF_HINT: readonly Expansion[] = [['authent', 0.6]];
+
+/** Articles and quantifiers that mark a query about one item ("get a repository"). */
+export const SINGULAR_MARKERS: ReadonlySet<string> = new Set(['a', 'an', 'one', 'single', 'specific', 'particular']);
+
+export interface Verb {
+  intent: Intent;
+  shape?: Shape;
+  termless: boolean;
+  /** Stemmed expansions, without the verb's own stem. */
+  expand: readonly Expansion[];
+}
+
+function stemExpansions(list: readonly Expansion[], own?: string): Expansion[] {
+  return list.map(([word, weight]) => [stem(word), weight] as const).filter(([term]) => term !== own);
+}
+
+/** Verbs keyed by stem, so "created", "creating" and "creation" all read as create. */
+export const VERBS: ReadonlyMap<string, Verb> = (() => {
+  const map = new Map<string, Verb>();
+  for (const [spec, words] of VERB_WORDS) {
+    for (const word of words.split(' ')) {
+      const own = stem(word);
+      map.set(own, {
+        intent: spec.intent,
+        shape: spec.shape,
+        termless: spec.termless === true,
+        expand: stemExpansions(spec.expand, own),
+      });
+    }
+  }
+  return map;
+})();
+
+/** Noun synonyms keyed by stem. */
+export const SYNONYMS: ReadonlyMap<string, readonly Expansion[]> = (() => {
+  const map = new Map<string, Expansion[]>();
+  for (const [words, expansions] of SYNONYM_WORDS) {
+    for (const word of words.split(' ')) {
+      const own = stem(word);
+      map.set(own, [...(map.get(own) ?? []), ...stemExpansions(expansions, own)]);
+    }
+  }
+  return map;
+})();
+
+/** The intent an HTTP method implies when the operation's name has no recognisable verb. */
+export function methodIntent(method: string): Intent | undefined {
+  switch (method) {
+    case 'get':
+    case 'head':
+      return 'read';
+    case 'post':
+      return 'create';
+    case 'put':
+    case 'patch':
+      return 'update';
+    case 'delete':
+      return 'delete';
+    default:
+      return undefined;
+  }
+}

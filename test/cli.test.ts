@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, runCli, startServer } from './support/cli.ts';
+import { githubSpecPath } from './support/github.ts';
+import { startUpstream, type Upstream } from './support/upstream.ts';
+
+beforeAll(assertBuilt);
+
+describe('duet CLI', () => {
+  it('prints help and version', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('serve');
+    for (const command of ['serve', 'search', 'execute']) {
+      const out = await runCli([command, '--help']);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain(`duet ${command}`);
+    }
+    const version = await runCli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('fails clearly on bad usage', async () => {
+    const unknown = await runCli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    const flag = await runCli(['search', 'x', '--nope']);
+    expect(flag.code).toBe(2);
+    const missing = await runCli(['search', 'x', '--spec', '/does/not/exist.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('/does/not/exist.json');
+    const notYet = await runCli(['serve', '--token', 'a=b']);
+    expect(notYet.code).toBe(2);
+    expect(notYet.stderr).toContain('--token');
+  });
+
+  it('ranks POST /repos/{owner}/{repo}/issues first for "create an issue" over GitHub’s spec', async () => {
+    const out = await runCli(['search', 'create an issue', '--spec', `github=${githubSpecPath}`, '--json']);
+    expect(out.code, out.stderr).toBe(0);
+    const { results } = JSON.parse(out.stdout);
+    expect(results[0]).toMatchObject({ api: 'github', name: 'issuesCreate', method: 'POST', path: '/repos/{owner}/{repo}/issues' });
+    expect(results[0].declaration).toContain('issuesCreate(');
+  });
+
+  it('executes a snippet from standard input against the demo API', async () => {
+    const out = await runCli(['execute', '-', '--json'], `const t = await demo.createTask({ body: { title: 'cli' } }); return t.title;`);
+    expect(out.code, out.stderr).toBe(0);
+    expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, result: 'cli' });
+    const failed = await runCli(['execute'], 'return nope;');
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('runtime');
+  });
+});
+
+describe('duet serve, end to end', () => {
+  let upstream: Upstream;
+  beforeAll(async () => {
+    upstream = await startUpstream();
+  });
+  afterAll(() => upstream.close());
+
+  it('serves GitHub’s spec against a local upstream with a secret header the snippet cannot see', async () => {
+    const server = await startServer([
+      '--spec',
+      `github=${githubSpecPath}`,
+      '--base-url',
+      `github=${upstream.url}`,
+      '--header',
+      'github=Authorization: token X-SECRET-123',
+    ]);
+    try {
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.status).toBe(200);
+      const search = await (
+        await fetch(`${server.url}/v1/search`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: 'create an issue', limit: 3 }),
+        })
+      ).json();
+      expect(search.results[0].name).toBe('issuesCreate');
+      const before = upstream.received.length;
+      const res = await fetch(`${server.url}/v1/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          code: `
+            await github.issuesCreate({ owner: 'duet', repo: 'e2e', body: { title: 'from the sandbox' } });
+            const issues = await github.issuesListForRepo({ owner: 'duet', repo: 'e2e' });
+            const seen = JSON.stringify([Object.getOwnPropertyNames(globalThis), Object.keys(github).length]);
+            return { titles: issues.map((i) => i.title), leaked: seen.includes('SECRET') };
+          `,
+        }),
+      });
+      const body = await res.json();
+      expect(body.error).toBeUndefined();
+      expect(body.result).toEqual({ titles: ['from the sandbox'], leaked: false });
+      const received = upstream.received.slice(before);
+      expect(received.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+        'POST /repos/duet/e2e/issues',
+        'GET /repos/duet/e2e/issues',
+      ]);
+      expect(received.every((r) => r.headers.authorization === 'token X-SECRET-123')).toBe(true);
+      expect(JSON.stringify(body)).not.toContain('SECRET');
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+  });
+
+  it('serves the bundled demo API with no --spec and answers JSON errors', async () => {
+    const server = await startServer([]);
+    try {
+      const res = await fetch(`${server.url}/v1/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: `return (await demo.createNote({ body: { title: 'a', text: 'b' } })).title;` }),
+      });
+      expect(await res.json()).toMatchObject({ ok: true, result: 'a' });
+      const bad = await fetch(`${server.url}/v1/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+      expect(bad.status).toBe(400);
+      const loop = await (
+        await fetch(`${server.url}/v1/execute`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ code: 'while (true) {}', timeoutMs: 300 }),
+        })
+      ).json();
+      expect(loop.error.kind).toBe('timeout');
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+  });
+});
