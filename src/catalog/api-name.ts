@@ -1,11 +1,24 @@
 /** Catalog names for APIs: derived from where the document came from, checked against sandbox globals. */
 
-import { SpecError } from './types.ts';
 import { isIdentifier, toLowerCamel } from './naming.ts';
 import { reservedGlobals } from './reserved-globals.ts';
+import { SpecError } from './types.ts';
 
 /** File names that say nothing about the API, so the title or the folder/host names it instead. */
-const genericNames = new Set(['openapi', 'swagger', 'api', 'apis', 'spec', 'schema', 'index', 'api-docs', 'docs', 'v1', 'v2', 'v3']);
+const genericNames = new Set([
+  'openapi',
+  'swagger',
+  'api',
+  'apis',
+  'spec',
+  'schema',
+  'index',
+  'api-docs',
+  'docs',
+  'v1',
+  'v2',
+  'v3',
+]);
 
 function splitSource(source: string): { segments: string[]; host?: string } {
   try {

@@ -1,9 +1,9 @@
 /** Rewrites schema `$ref`s to `#/components/schemas/NAME` and collects the named schemas they reach. */
 
-import type { JsonSchema } from './types.ts';
 import { isRecord, type JsonObject } from './guards.ts';
 import { evaluatePointer, parseRefPointer } from './json-pointer.ts';
 import { schemaRef } from './schema-refs.ts';
+import type { JsonSchema } from './types.ts';
 
 /** Keywords whose value is a map of subschemas. */
 const schemaMapKeywords = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas'];
@@ -192,7 +192,9 @@ export class SchemaNormalizer {
   #syntheticName(segments: readonly string[]): string {
     const meaningful = segments
       // A path template like `/pets/{id}` says what the schema is; a media type like `application/json` does not.
-      .map((segment) => (segment.startsWith('/') ? segment.replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_|_$/g, '') : segment))
+      .map((segment) =>
+        segment.startsWith('/') ? segment.replace(/[^\p{L}\p{N}]+/gu, '_').replace(/^_|_$/g, '') : segment,
+      )
       .filter((segment) => segment !== '' && !structuralSegments.has(segment) && !segment.includes('/'));
     const base = meaningful.slice(-2).join('_') || 'Schema';
     let name = base;

@@ -1,0 +1,206 @@
+/** TypeScript declarations for APIs: search-result signatures and whole-API ambient declarations, lazy and cached. */
+
+import { isRecord } from './guards.ts';
+import { createTsContext, schemaToTs } from './schema-to-ts.ts';
+import { docComment, propertyKey } from './ts-syntax.ts';
+import { schemaTypeNames } from './type-names.ts';
+import type { Api, Operation, Parameter } from './types.ts';
+
+interface Declared {
+  text: string;
+  /** Named schemas the text refers to. */
+  refs: string[];
+}
+
+/** Per API, then per operation: the same Operation may be shared by Api objects under different names. */
+const signatureCache = new WeakMap<Api, WeakMap<Operation, Declared>>();
+const namedTypeCache = new WeakMap<Api, Map<string, Declared>>();
+const fullDeclarationCache = new WeakMap<Api, string>();
+
+const maxSummaryLength = 200;
+
+/** The operation's one-line JSDoc: its summary (or description), cut short, plus `@deprecated`. */
+function operationDoc(operation: Operation): string {
+  let text = (operation.summary || operation.description)
+    .split(/\n\s*\n/)[0]!
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (text.length > maxSummaryLength) text = `${text.slice(0, maxSummaryLength - 1).trimEnd()}…`;
+  if (operation.deprecated) text = text ? `${text} @deprecated` : '@deprecated';
+  return docComment(text, Number.POSITIVE_INFINITY);
+}
+
+/** Path parameters first (they are always required), then the rest in document order. */
+function orderedParameters(operation: Operation): Parameter[] {
+  return [
+    ...operation.parameters.filter((parameter) => parameter.in === 'path'),
+    ...operation.parameters.filter((parameter) => parameter.in !== 'path'),
+  ];
+}
+
+/** Signatures longer than this are redone with shallower inline types: search results must stay readable. */
+const maxSignatureLength = 3000;
+const signatureDepths = [4, 2, 1, 0];
+
+function declareSignature(api: Api, operation: Operation): Declared {
+  let declared: Declared | undefined;
+  for (const maxDepth of signatureDepths) {
+    declared = declareSignatureAtDepth(api, operation, maxDepth);
+    if (declared.text.length <= maxSignatureLength) break;
+  }
+  return declared!;
+}
+
+/**
+ * Past this many optional parameters (some APIs list hundreds of filters) the rest are left out and an
+ * index signature keeps them callable.
+ */
+const maxOptionalParameters = 40;
+
+function declareSignatureAtDepth(api: Api, operation: Operation, maxDepth: number): Declared {
+  const ctx = createTsContext(api, { maxDepth });
+  const members: string[] = [];
+  // One argument object holds every parameter by name; a second parameter of the same name (another
+  // location) or one named `body` beside a request body cannot be expressed and is left out.
+  const taken = new Set<string>(operation.requestBody ? ['body'] : []);
+  let required = false;
+  let optional = 0;
+  let omitted = false;
+  for (const parameter of orderedParameters(operation)) {
+    if (taken.has(parameter.name)) continue;
+    taken.add(parameter.name);
+    if (!parameter.required && ++optional > maxOptionalParameters) {
+      omitted = true;
+      continue;
+    }
+    required ||= parameter.required;
+    const mark = parameter.required ? '' : '?';
+    members.push(`${propertyKey(parameter.name)}${mark}: ${schemaToTs(parameter.schema, ctx)}`);
+  }
+  if (omitted) members.push('[parameter: string]: unknown');
+  const body = operation.requestBody;
+  if (body) {
+    required ||= body.required;
+    members.push(`body${body.required ? '' : '?'}: ${schemaToTs(body.schema, ctx)}`);
+  }
+  const args = members.length === 0 ? '{}' : `{ ${members.join('; ')} }`;
+  const response = operation.response;
+  const result =
+    response?.schema !== undefined
+      ? schemaToTs(response.schema, ctx)
+      : response?.status === '204'
+        ? 'void'
+        : 'unknown';
+  const doc = operationDoc(operation);
+  const signature = `${operation.name}(args${required ? '' : '?'}: ${args}): Promise<${result}>`;
+  return { text: doc ? `${doc}\n${signature}` : signature, refs: [...ctx.refs] };
+}
+
+function signature(api: Api, operation: Operation): Declared {
+  let cache = signatureCache.get(api);
+  if (cache === undefined) {
+    cache = new WeakMap();
+    signatureCache.set(api, cache);
+  }
+  let declared = cache.get(operation);
+  if (declared === undefined) {
+    declared = declareSignature(api, operation);
+    cache.set(operation, declared);
+  }
+  return declared;
+}
+
+/**
+ * The declaration shown in search results: JSDoc plus one method signature, e.g.
+ * `issuesCreate(args: { owner: string; repo: string; body: {...} }): Promise<github.Issue>`.
+ */
+export function operationSignature(api: Api, operation: Operation): string {
+  return signature(api, operation).text;
+}
+
+/** `type Name = ...;` for one named schema, indented to sit inside the API's namespace. */
+function namedType(api: Api, name: string): Declared {
+  let cache = namedTypeCache.get(api);
+  if (cache === undefined) {
+    cache = new Map();
+    namedTypeCache.set(api, cache);
+  }
+  let declared = cache.get(name);
+  if (declared === undefined) {
+    const indent = '  ';
+    const ctx = createTsContext(api, {
+      qualifier: '',
+      docs: true,
+      multiline: true,
+      indent,
+      current: name,
+      maxNodes: 2000,
+    });
+    const schema = api.schemas[name];
+    const body = schemaToTs(schema, ctx);
+    const doc = isRecord(schema)
+      ? docComment(typeof schema.description === 'string' ? schema.description : '')
+      : '';
+    const text = `${doc ? `${indent}${doc}\n` : ''}${indent}type ${schemaTypeNames(api).get(name)} = ${body};`;
+    declared = { text, refs: [...ctx.refs] };
+    cache.set(name, declared);
+  }
+  return declared;
+}
+
+export interface ApiDeclarationOptions {
+  /** Method names to declare (unknown names are ignored); all operations when absent. */
+  operations?: readonly string[];
+}
+
+function buildDeclaration(api: Api, operations: readonly Operation[]): string {
+  const methods: string[] = [];
+  const types: string[] = [];
+  const queued = new Set<string>();
+  const enqueue = (names: string[]) => {
+    for (const name of names) {
+      if (!queued.has(name)) {
+        queued.add(name);
+        types.push(name);
+      }
+    }
+  };
+  for (const operation of operations) {
+    const declared = signature(api, operation);
+    methods.push(`${declared.text.replace(/^/gm, '  ')};`);
+    enqueue(declared.refs);
+  }
+  // Named types reached from the signatures, then from each other, breadth first.
+  for (let i = 0; i < types.length; i++) enqueue(namedType(api, types[i]!).refs);
+  const parts: string[] = [];
+  if (types.length > 0) {
+    parts.push(
+      `declare namespace ${api.name} {\n${types.map((name) => namedType(api, name).text).join('\n')}\n}`,
+    );
+  }
+  const doc = docComment(api.title);
+  parts.push(`${doc ? `${doc}\n` : ''}declare const ${api.name}: {\n${methods.join('\n')}\n};`);
+  return `${parts.join('\n')}\n`;
+}
+
+/**
+ * An ambient declaration of the API for the type-checker: `declare const NAME: { ...methods }` plus, in
+ * `declare namespace NAME`, every named type the chosen operations reach (recursive types are fine).
+ * The namespace merges with the const, so named types read `github.Issue`: two APIs never collide, and a
+ * signature shown alone in search results names its types unambiguously.
+ */
+export function apiDeclaration(api: Api, options: ApiDeclarationOptions = {}): string {
+  if (options.operations !== undefined) {
+    const wanted = new Set(options.operations);
+    return buildDeclaration(
+      api,
+      api.operations.filter((operation) => wanted.has(operation.name)),
+    );
+  }
+  let full = fullDeclarationCache.get(api);
+  if (full === undefined) {
+    full = buildDeclaration(api, api.operations);
+    fullDeclarationCache.set(api, full);
+  }
+  return full;
+}
