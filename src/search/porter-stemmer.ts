@@ -1,20 +1,24 @@
 /** Porter (1980) English stemmer, shared by indexing and querying so both sides meet on the same stems. */
 
 /** Words where Porter conflates things an API agent keeps apart ("settings" is not the verb "set"). */
-const EXCEPTIONS: Record<string, string> = {
-  setting: 'setting',
-  settings: 'setting',
-  status: 'status',
-  statuses: 'status',
-  news: 'news',
-  alias: 'alias',
-  aliases: 'alias',
-  data: 'data',
-  media: 'media',
-  ids: 'id',
-  https: 'https',
-  dns: 'dns',
-};
+// A Map, not an object literal: a word like "constructor" must not find Object.prototype members.
+const EXCEPTIONS = new Map<string, string>(
+  Object.entries({
+    setting: 'setting',
+    settings: 'setting',
+    status: 'status',
+    statuses: 'status',
+    news: 'news',
+    creation: 'creat',
+    alias: 'alias',
+    aliases: 'alias',
+    data: 'data',
+    media: 'media',
+    ids: 'id',
+    https: 'https',
+    dns: 'dns',
+  }),
+);
 
 const STEP2: [string, string][] = [
   ['ational', 'ate'],
@@ -166,6 +170,11 @@ function step4(w: string): string {
   return w;
 }
 
+/** Agent nouns in -ee name the verb's object ("assignee" is who gets assigned): meet the verb's stem. */
+function stepEe(w: string): string {
+  return w.endsWith('ee') && measure(w, w.length - 2) > 1 ? w.slice(0, -2) : w;
+}
+
 function step5(w: string): string {
   if (w.endsWith('e')) {
     const m = measure(w, w.length - 1);
@@ -176,7 +185,7 @@ function step5(w: string): string {
 }
 
 function computeStem(word: string): string {
-  const exception = EXCEPTIONS[word];
+  const exception = EXCEPTIONS.get(word);
   if (exception !== undefined) return exception;
   // Porter is defined on English letters only; identifiers with digits or other scripts pass through.
   if (word.length <= 2 || !/^[a-z]+$/.test(word)) return word;
@@ -185,7 +194,9 @@ function computeStem(word: string): string {
   w = replaceSuffix(w, STEP2, 0);
   w = replaceSuffix(w, STEP3, 0);
   w = step4(w);
-  return step5(w);
+  w = step5(stepEe(w));
+  // Step 4 can expose a final y after step 1c ran ("deployment" -> "deploy"); meet "deploy" -> "deploi".
+  return w.endsWith('y') && hasVowel(w, w.length - 1) ? `${w.slice(0, -1)}i` : w;
 }
 
 const CACHE_LIMIT = 50_000;

@@ -1,5 +1,4 @@
-/** Words that carry no retrieval signal in agent queries or API prose (domain nouns such as "call" or
- * "method" stay: they are resources in some APIs). */
+/** Words with no retrieval signal in agent queries or API prose ("call", "method" stay: APIs have those). */
 
 export const STOPWORDS: ReadonlySet<string> = new Set(
   `a an the to of for in on at by with from into onto over under about via per as than then so
@@ -7,7 +6,7 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
    i me my mine myself we us our ours you your yours he she it its they them their this that these those
    is are was were be been being am do does did done doing has have had having can could should would
    will shall may might must please want wanna need needs like let lets just also some any there here
-   way thing things something able try trying going tell give using use used
+   way thing things something able try trying going tell using use used
    api apis endpoint endpoints`
     .split(/\s+/)
     .filter(Boolean),

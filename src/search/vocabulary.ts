@@ -11,45 +11,50 @@ export type Shape = 'collection' | 'item';
 export type Expansion = readonly [term: string, weight: number];
 
 /**
- * Abbreviations rewritten before stemming on both the index and the query side, so "repo", "repos" and
- * "repository" are literally the same term and need no down-weighted synonym.
+ * Abbreviations and spelling variants ("e-mail" splits to "mail"), rewritten before stemming on both the
+ * index and the query side, so "repo", "repos" and "repository" are literally the same term and need no
+ * down-weighted synonym. (A Map, so that words such as "constructor" find no Object.prototype member.)
  */
-export const ABBREVIATIONS: Readonly<Record<string, readonly string[]>> = {
-  repo: ['repository'],
-  repos: ['repositories'],
-  org: ['organization'],
-  orgs: ['organizations'],
-  pr: ['pull', 'request'],
-  prs: ['pull', 'requests'],
-  msg: ['message'],
-  msgs: ['messages'],
-  config: ['configuration'],
-  configs: ['configurations'],
-  env: ['environment'],
-  envs: ['environments'],
-  info: ['information'],
-  dir: ['directory'],
-  dirs: ['directories'],
-  ref: ['reference'],
-  refs: ['references'],
-  perm: ['permission'],
-  perms: ['permissions'],
-  auth: ['authentication'],
-  vuln: ['vulnerability'],
-  vulns: ['vulnerabilities'],
-  dep: ['dependency'],
-  deps: ['dependencies'],
-  webhook: ['hook'],
-  webhooks: ['hooks'],
-  email: ['mail'],
-  emails: ['mails'],
-};
+export const ABBREVIATIONS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    repo: ['repository'],
+    repos: ['repositories'],
+    org: ['organization'],
+    orgs: ['organizations'],
+    pr: ['pull', 'request'],
+    prs: ['pull', 'requests'],
+    msg: ['message'],
+    msgs: ['messages'],
+    config: ['configuration'],
+    configs: ['configurations'],
+    env: ['environment'],
+    envs: ['environments'],
+    info: ['information'],
+    dir: ['directory'],
+    dirs: ['directories'],
+    ref: ['reference'],
+    refs: ['references'],
+    perm: ['permission'],
+    perms: ['permissions'],
+    auth: ['authentication'],
+    vuln: ['vulnerability'],
+    vulns: ['vulnerabilities'],
+    dep: ['dependency'],
+    deps: ['dependencies'],
+    webhook: ['hook'],
+    webhooks: ['hooks'],
+    email: ['mail'],
+    emails: ['mails'],
+  }),
+);
 
 interface VerbSpec {
   intent: Intent;
   shape?: Shape;
   /** The word says only what to do, never what to do it to ("new", "all"): no term of its own. */
   termless?: boolean;
+  /** A generic read ("show", "fetch") that expands to list or get once the query's number is known. */
+  readByShape?: boolean;
   expand: readonly Expansion[];
 }
 
@@ -74,7 +79,7 @@ const UPDATE: VerbSpec = {
     ['set', 0.3],
   ],
 };
-const GET: VerbSpec = { intent: 'read', expand: [['get', 0.6]] };
+const GET: VerbSpec = { intent: 'read', readByShape: true, expand: [] };
 const LIST: VerbSpec = { intent: 'read', shape: 'collection', expand: [['list', 0.6]] };
 const SEARCH: VerbSpec = {
   intent: 'read',
@@ -87,14 +92,23 @@ const SEARCH: VerbSpec = {
 const VERB_WORDS: [VerbSpec, string][] = [
   [
     CREATE,
-    'create add open make post submit start insert register upload publish generate write trigger invite send launch',
+    'create add open make post submit start insert register upload publish generate write trigger invite send launch fork clone copy duplicate assign attach link associate grant give',
   ],
   [{ ...CREATE, termless: true, expand: [['create', 0.7], ...CREATE.expand.slice(1)] }, 'new'],
-  [DELETE, 'delete remove destroy erase drop purge unregister revoke discard clear wipe uninstall unlink detach'],
-  [UPDATE, 'update edit change modify rename set patch replace close reopen alter adjust toggle configure mark'],
-  [GET, 'get fetch read retrieve view show display describe inspect load see check download'],
+  [
+    DELETE,
+    'delete remove destroy erase drop purge unregister revoke discard clear wipe uninstall unlink detach unassign dissociate unwatch unsubscribe',
+  ],
+  [
+    UPDATE,
+    'update edit change modify rename set patch replace close reopen alter adjust toggle configure mark',
+  ],
+  [GET, 'get fetch read retrieve view show display describe load count'],
+  [{ intent: 'read', expand: [] }, 'check inspect see download'],
   [LIST, 'list browse enumerate'],
   [{ ...LIST, termless: true, expand: [['list', 0.3]] }, 'all every each'],
+  // "details of a run" asks about one thing, whatever the plural says.
+  [{ intent: 'read', shape: 'item', termless: true, expand: [] }, 'details detail'],
   [SEARCH, 'search find query lookup locate'],
 ];
 
@@ -127,6 +141,9 @@ const SYNONYM_WORDS: [string, Expansion[]][] = [
       ['subscription', 0.7],
     ],
   ],
+  ['watch unwatch', [['subscription', 0.6]]],
+  ['access', [['permission', 0.5]]],
+  ['permission', [['access', 0.5]]],
   [
     'pipeline ci build',
     [
@@ -148,16 +165,30 @@ const SYNONYM_WORDS: [string, Expansion[]][] = [
 ];
 
 /** Words that point at the caller ("my repos"): they hint at the API's authenticated-user operations. */
-export const SELF_WORDS: ReadonlySet<string> = new Set(['my', 'me', 'mine', 'myself', 'own']);
+export const SELF_WORDS: ReadonlySet<string> = new Set(['my', 'me', 'mine', 'myself', 'own', 'i']);
+/** "I" after these frames a request ("how do I", "can I") rather than naming the caller ("repos I starred"). */
+export const REQUEST_FRAMES: ReadonlySet<string> = new Set(
+  'how do does did can could should would will may might must shall what where when why'.split(' '),
+);
+/** A word followed by one of these is being used as a verb ("watch a repo", "protect the branch"). */
+export const DETERMINERS: ReadonlySet<string> = new Set([
+  'a',
+  'an',
+  'the',
+  'this',
+  'that',
+  'my',
+  'our',
+  'your',
+  'all',
+]);
 export const SELF_HINT: readonly Expansion[] = [['authent', 0.6]];
-
-/** Articles and quantifiers that mark a query about one item ("get a repository"). */
-export const SINGULAR_MARKERS: ReadonlySet<string> = new Set(['a', 'an', 'one', 'single', 'specific', 'particular']);
 
 export interface Verb {
   intent: Intent;
   shape?: Shape;
   termless: boolean;
+  readByShape: boolean;
   /** Stemmed expansions, without the verb's own stem. */
   expand: readonly Expansion[];
 }
@@ -176,6 +207,7 @@ export const VERBS: ReadonlyMap<string, Verb> = (() => {
         intent: spec.intent,
         shape: spec.shape,
         termless: spec.termless === true,
+        readByShape: spec.readByShape === true,
         expand: stemExpansions(spec.expand, own),
       });
     }

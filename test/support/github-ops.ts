@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { HttpMethod, Operation, Parameter, ParameterLocation } from '../../src/catalog/types.ts';
 
-const SPEC_URL = new URL('../../node_modules/@octokit/openapi/generated/api.github.com.json', import.meta.url);
+const SPEC_URL = new URL(
+  '../../node_modules/@octokit/openapi/generated/api.github.com.json',
+  import.meta.url,
+);
 const METHODS: HttpMethod[] = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
 type Json = Record<string, any>;
@@ -12,7 +15,9 @@ type Json = Record<string, any>;
 export function operationName(operationId: string): string {
   const words = operationId.split(/[^A-Za-z0-9_$]+/).filter(Boolean);
   return words
-    .map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1)))
+    .map((w, i) =>
+      i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1),
+    )
     .join('');
 }
 

@@ -1,0 +1,182 @@
+/** Turns operation text and agent queries into stemmed terms, the query side with weights and intent. */
+import { stem } from './porter-stemmer.ts';
+import { splitWords } from './split-words.ts';
+import { STOPWORDS } from './stopwords.ts';
+import {
+  ABBREVIATIONS,
+  DETERMINERS,
+  type Expansion,
+  type Intent,
+  REQUEST_FRAMES,
+  SELF_HINT,
+  SELF_WORDS,
+  type Shape,
+  SYNONYMS,
+  VERBS,
+} from './vocabulary.ts';
+
+/** Long queries are prose pasted by an agent; past this the tail adds noise and cost, not signal. */
+const MAX_QUERY_CHARS = 4096;
+const MAX_GROUPS = 64;
+/** Words after a preposition qualify the object ("issues in a repo"): needed, but not the focus. */
+const MODIFIER_WEIGHT = 0.6;
+const READ_WEIGHT = 0.7;
+/** State adjectives ("open PRs", "public gists") usually become a query parameter, not the operation. */
+const FILTER_WEIGHT = 0.5;
+const FILTER_WORDS: ReadonlySet<string> = new Set(
+  `open opened closed merged draft public private archived
+   active inactive pending failed unread latest recent`.split(/\s+/),
+);
+const PREPOSITIONS: ReadonlySet<string> = new Set(
+  'for in of from on by with to into within at inside under across via about'.split(' '),
+);
+
+function isNumber(word: string): boolean {
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function isContentWord(word: string): boolean {
+  return word.length > 1 && !STOPWORDS.has(word) && !isNumber(word);
+}
+
+/** Words after abbreviation expansion ("pr" -> "pull", "request"). */
+function expandAbbreviation(word: string): readonly string[] {
+  return ABBREVIATIONS.get(word) ?? [word];
+}
+
+/** Content words of operation text before stemming, abbreviations spelled out, in order. */
+export function indexWords(text: string): string[] {
+  const words: string[] = [];
+  for (const word of splitWords(text)) {
+    if (isContentWord(word)) words.push(...expandAbbreviation(word));
+  }
+  return words;
+}
+
+/** Stemmed index terms of a piece of operation text, in order, repeats kept (they are term frequency). */
+export function indexTerms(text: string): string[] {
+  return indexWords(text).map(stem);
+}
+
+/** One query word and the terms that may stand in for it; a document scores its best-matching term. */
+export interface QueryGroup {
+  terms: Expansion[];
+  /** 1 for the words that say what is wanted, less for qualifiers after a preposition. */
+  weight: number;
+  /** Hints (e.g. "my" -> authenticated) add score but are not required for full coverage. */
+  hint: boolean;
+  /** The query's leading verb ("list", "create"): the request, not part of a name to match as a phrase. */
+  verb?: boolean;
+  /** The query word's own stem and surface form (absent for hints and words like "all"). */
+  term?: string;
+  word?: string;
+  plural?: boolean;
+}
+
+export interface QueryPlan {
+  groups: QueryGroup[];
+  /** The first word that names something, usually the verb: matched against operations' leading verb. */
+  lead?: string;
+  /** The query opens with a verb outside the vocabulary ("star a repo"): it changes something. */
+  acts?: boolean;
+  intent?: Intent;
+  shape?: Shape;
+}
+
+function isPluralWord(word: string, stemmed: string): boolean {
+  return (
+    word.length >= 3 &&
+    word.endsWith('s') &&
+    !word.endsWith('ss') &&
+    !word.endsWith('us') &&
+    !word.endsWith('is') &&
+    stemmed !== word
+  );
+}
+
+function addTerm(terms: Expansion[], term: string, weight: number): void {
+  const at = terms.findIndex(([t]) => t === term);
+  if (at < 0) terms.push([term, weight]);
+  else if (terms[at][1] < weight) terms[at] = [term, weight];
+}
+
+/** Parses an agent query: weighted term groups, the verb's intent and whether it wants one item or many. */
+export function analyzeQuery(query: string): QueryPlan {
+  const words = splitWords(query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query);
+  const plan: QueryPlan = { groups: [] };
+  const seen = new Set<string>();
+  let verbGroup: QueryGroup | undefined;
+  let readVerb = false;
+  let verbShape: Shape | undefined;
+  let quantifierShape: Shape | undefined;
+  let nounShape: Shape | undefined;
+  let selfHinted = false;
+  let modifier = false;
+
+  for (let i = 0; i < words.length; i++) {
+    const raw = words[i];
+    if (plan.groups.length >= MAX_GROUPS) break;
+    if (PREPOSITIONS.has(raw)) modifier = true;
+    if (SELF_WORDS.has(raw) && !selfHinted && (raw !== 'i' || (i > 0 && !REQUEST_FRAMES.has(words[i - 1])))) {
+      selfHinted = true;
+      plan.groups.push({ terms: [...SELF_HINT], weight: 1, hint: true });
+    }
+    if (!isContentWord(raw)) continue;
+    if (plan.lead === undefined && !VERBS.has(stem(raw)) && DETERMINERS.has(words[i + 1])) {
+      // "watch a repo", "merge the PR": a verb we do not know, so something is done, not just read.
+      plan.acts = true;
+    }
+
+    for (const word of expandAbbreviation(raw)) {
+      const term = stem(word);
+      if (seen.has(term)) continue;
+      seen.add(term);
+      const terms: Expansion[] = [];
+      const weight = modifier ? MODIFIER_WEIGHT : FILTER_WORDS.has(word) ? FILTER_WEIGHT : 1;
+      const group: QueryGroup = { terms, weight, hint: false };
+      const verb = VERBS.get(term);
+      const leading = verb !== undefined && plan.intent === undefined;
+      if (leading) {
+        // Only the leading verb is the request; later ones ("list open issues") are plain words.
+        plan.intent = verb.intent;
+        if (verb.termless) quantifierShape ??= verb.shape;
+        else verbShape = verb.shape;
+        readVerb = verb.readByShape;
+        verbGroup = group;
+        group.verb = true;
+        group.weight = 1;
+        modifier = false;
+        for (const [t, w] of verb.expand) addTerm(terms, t, w);
+      } else if (verb?.termless) {
+        quantifierShape ??= verb.shape;
+      } else if (!verb && !modifier && nounShape !== 'collection') {
+        // A plural object asks for many ("get a repo's issues"), singular objects for one; qualifiers
+        // after a preposition ("the key for repository secrets") say nothing about the number wanted.
+        nounShape = isPluralWord(word, term) ? 'collection' : 'item';
+      }
+      if (!verb?.termless) {
+        addTerm(terms, term, 1);
+        group.term = term;
+        group.word = word;
+        group.plural = isPluralWord(word, term);
+        plan.lead ??= term;
+      }
+      for (const [t, w] of SYNONYMS.get(term) ?? []) addTerm(terms, t, w);
+      if (terms.length > 0) plan.groups.push(group);
+    }
+  }
+
+  plan.shape = verbShape ?? quantifierShape ?? nounShape;
+  if (readVerb && verbGroup) {
+    // "show", "get", "fetch" mean list for many ("get repositories") and get for one ("show a PR"); the
+    // word itself is generic, so the operation verb it stands for is the better evidence.
+    const canonical = plan.shape === 'collection' ? 'list' : 'get';
+    verbGroup.terms = verbGroup.terms.map(([t, w]) => [t, t === canonical ? 1 : Math.min(w, READ_WEIGHT)]);
+    addTerm(verbGroup.terms, canonical, 1);
+  }
+  return plan;
+}

@@ -1,0 +1,83 @@
+/** The weighted text fields an operation is indexed under (BM25F), and how each is extracted. */
+import type { Operation } from '../catalog/types.ts';
+import { indexTerms, indexWords } from './analyze.ts';
+import { stem } from './porter-stemmer.ts';
+
+export interface FieldSpec {
+  /** How much one occurrence in this field counts relative to the others. */
+  weight: number;
+  /** BM25 length normalisation: 0 ignores field length, 1 fully normalises. */
+  b: number;
+}
+
+/** Descriptions are long and drift off topic; their opening states what the operation is for. */
+const DESCRIPTION_CHARS = 300;
+const URL = /\bhttps?:\/\/\S+/g;
+const MARKDOWN_LINK_TARGET = /\]\([^)]*\)/g;
+
+export const FIELDS = {
+  name: { weight: 3, b: 0.3 },
+  summary: { weight: 3, b: 0.5 },
+  path: { weight: 2, b: 0.3 },
+  tags: { weight: 1.5, b: 0.3 },
+  pathParams: { weight: 0.6, b: 0.3 },
+  description: { weight: 0.6, b: 0.75 },
+  params: { weight: 0.5, b: 0.5 },
+} satisfies Record<string, FieldSpec>;
+
+export type FieldName = keyof typeof FIELDS;
+export const FIELD_NAMES = Object.keys(FIELDS) as FieldName[];
+
+function descriptionHead(description: string): string {
+  // Links shrink when stripped, so read a little more than needed before cutting.
+  const text = description
+    .slice(0, DESCRIPTION_CHARS * 3)
+    .replace(MARKDOWN_LINK_TARGET, ']')
+    .replace(URL, ' ');
+  if (text.length <= DESCRIPTION_CHARS) return text;
+  const cut = text.lastIndexOf(' ', DESCRIPTION_CHARS);
+  return text.slice(0, cut > 0 ? cut : DESCRIPTION_CHARS);
+}
+
+/**
+ * Every field counts a term once: "List workflow runs for a workflow" is not more about workflows, and a
+ * description that repeats a word five times would otherwise outweigh the title.
+ */
+function distinct(terms: string[]): string[] {
+  return [...new Set(terms)];
+}
+
+export interface OperationText {
+  /** Terms per field; path parameters are split out because `{owner}` says less than a literal `issues`. */
+  fields: Record<FieldName, string[]>;
+  /** The title (summary, else name) as unstemmed words in reading order. */
+  titleWords: string[];
+}
+
+export function operationText(op: Operation): OperationText {
+  const literal: string[] = [];
+  const params: string[] = [];
+  for (const segment of op.path.split('/')) {
+    // `{base}...{head}` mixes both kinds in one segment.
+    literal.push(segment.replace(/\{[^}]*\}/g, ' '));
+    for (const [, name] of segment.matchAll(/\{([^}]*)\}/g)) params.push(name);
+  }
+  const summaryWords = indexWords(op.summary);
+  const fields = {
+    name: distinct(indexTerms(op.operationId ?? op.name)),
+    summary: distinct(summaryWords.map(stem)),
+    path: distinct(indexTerms(literal.join(' '))),
+    tags: distinct(indexTerms(op.tags.join(' '))),
+    pathParams: distinct(indexTerms(params.join(' '))),
+    description: distinct(indexTerms(descriptionHead(op.description))),
+    params: distinct(
+      indexTerms(
+        op.parameters
+          .filter((p) => p.in !== 'path')
+          .map((p) => p.name)
+          .join(' '),
+      ),
+    ),
+  };
+  return { fields, titleWords: summaryWords.length > 0 ? summaryWords : indexWords(op.name) };
+}

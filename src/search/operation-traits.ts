@@ -1,0 +1,57 @@
+/** What an operation does (intent from its name's verb and HTTP method) and whether it targets one item. */
+import type { Operation } from '../catalog/types.ts';
+import { indexTerms } from './analyze.ts';
+import { stem } from './porter-stemmer.ts';
+import { splitWords } from './split-words.ts';
+import { type Intent, methodIntent, type Shape, VERBS } from './vocabulary.ts';
+
+export interface OperationTraits {
+  /** Intents named by the leading verbs of the name or summary ("create-or-update" gives two). */
+  nameIntents: Intent[];
+  methodIntent?: Intent;
+  shape: Shape;
+  /** Stems of the first word of the name's action and of the summary (`star` for `star-repo-...`). */
+  leads: string[];
+}
+
+/** The action part of an operationId: `issues/list-for-repo` -> `list-for-repo`. */
+function actionPart(op: Operation): string {
+  const id = op.operationId ?? op.name;
+  const slash = id.lastIndexOf('/');
+  return slash >= 0 ? id.slice(slash + 1) : id;
+}
+
+function leadingIntents(words: string[]): Intent[] {
+  const intents: Intent[] = [];
+  for (let i = 0; i < words.length; i += 2) {
+    const verb = VERBS.get(stem(words[i]));
+    if (!verb || verb.termless) break;
+    if (!intents.includes(verb.intent)) intents.push(verb.intent);
+    if (words[i + 1] !== 'or' && words[i + 1] !== 'and') break;
+  }
+  return intents;
+}
+
+function shapeOf(op: Operation, phrases: string[][]): Shape {
+  for (const words of phrases) {
+    if (words[0] === 'list' || words[1] === 'all') return 'collection';
+  }
+  for (const words of phrases) if (words[0] === 'get') return 'item';
+  // A path ending in a parameter addresses one item; a literal ending names a collection.
+  return /\}\/?$/.test(op.path) ? 'item' : 'collection';
+}
+
+export function operationTraits(op: Operation): OperationTraits {
+  const action = actionPart(op);
+  const phrases = [splitWords(action), splitWords(op.summary)];
+  const nameIntents: Intent[] = [];
+  for (const words of phrases) {
+    for (const intent of leadingIntents(words)) if (!nameIntents.includes(intent)) nameIntents.push(intent);
+  }
+  const leads: string[] = [];
+  for (const text of [action, op.summary]) {
+    const first = indexTerms(text)[0];
+    if (first !== undefined && !leads.includes(first)) leads.push(first);
+  }
+  return { nameIntents, methodIntent: methodIntent(op.method), shape: shapeOf(op, phrases), leads };
+}
