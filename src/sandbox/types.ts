@@ -3,11 +3,15 @@
 export interface SandboxLimits {
   /** Wall-clock budget for the whole run, host calls included. */
   timeoutMs: number;
-  /** Memory cap for the guest heap. */
+  /**
+   * Memory cap for the guest heap. The hard cap is the WASM memory of the sandbox's QuickJS module, sized
+   * when the sandbox is created (its `memoryBytes` option); a smaller value here only reaches QuickJS's
+   * own allocation limit, which does not bound everything a guest retains.
+   */
   memoryBytes: number;
-  /** Guest stack cap. */
+  /** Guest stack cap (at most 4 MiB: the QuickJS module's own C stack is 5 MiB). */
   stackBytes: number;
-  /** Cap on the JSON-serialised result. */
+  /** Cap on the JSON-serialised result, in UTF-8 bytes. */
   maxResultBytes: number;
   maxLogLines: number;
   maxLogBytes: number;
@@ -27,6 +31,7 @@ export const defaultLimits: SandboxLimits = {
 
 /** What the guest sees: one global object per API with these method names, plus `state` and `console`. */
 export interface SandboxBindings {
+  /** API global name -> method names. Treated as immutable: sandboxes cache what they derive from it by identity. */
   apis: Record<string, string[]>;
   /** Install the `state` global (the session's key-value store). */
   state: boolean;
@@ -47,6 +52,17 @@ export type HostCall =
   | { kind: 'state'; op: 'get' | 'put' | 'delete' | 'list'; args: unknown[] }
   | { kind: 'fetch'; url: string; init: unknown };
 
+/** What the host answers to a `fetch` call; the guest wraps it in a minimal Response-like object. */
+export interface HostFetchResponse {
+  status: number;
+  statusText?: string;
+  /** Header names in any case (the guest's `headers.get` is case-insensitive). */
+  headers: Record<string, string> | [string, string][];
+  body: string;
+  /** The final URL (after redirects). */
+  url?: string;
+}
+
 /** Rejection a host call hands back to the guest; becomes an Error with these fields in the guest. */
 export interface HostCallError {
   message: string;
@@ -60,6 +76,10 @@ export type HostFunction = (call: HostCall) => Promise<unknown>;
 
 export type SandboxErrorKind = 'timeout' | 'memory' | 'runtime' | 'limit' | 'egress' | 'policy';
 
+/**
+ * `result` is the guest's return value copied as JSON (serialised inside the guest): `undefined` when the
+ * value has no JSON form (undefined, a function, a symbol), as with `JSON.stringify`.
+ */
 export type RunResult =
   | { ok: true; result: unknown; logs: string[]; durationMs: number }
   | { ok: false; error: { kind: SandboxErrorKind; message: string }; logs: string[]; durationMs: number };

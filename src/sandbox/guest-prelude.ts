@@ -1,0 +1,143 @@
+/** The guest-side JavaScript that turns two native host functions into the sandbox's globals. */
+
+/** Line 1 of the snippet shares its line with this prefix, so error lines match the snippet's own. */
+export const SNIPPET_PREFIX = '(async () => {';
+export const SNIPPET_SUFFIX = '\n})()';
+export const SNIPPET_FILE = 'snippet.js';
+
+/** What the prelude needs besides the native functions; travels as one JSON string. */
+export interface PreludeConfig {
+  /** API global names; their method names stay on the host and are looked up on first use. */
+  apis: string[];
+  state: boolean;
+  /** Longer log lines are cut in the guest, so a huge string never crosses the boundary. */
+  maxLogChars: number;
+}
+
+/*
+ * QuickJS compiles every run's prelude anew (a fresh context cannot share bytecode), at roughly
+ * 5-10 µs per function it contains, so the prelude is kept to few functions and `fetch` lives in a
+ * separate piece compiled only for runs that have it. Likewise an API object is a Proxy that makes a
+ * method on first access: building 1,000 methods up front would cost ~1 ms per run.
+ */
+
+/**
+ * Evaluates to `install(call, log, lookup, configJson)`, which defines the globals and returns
+ * `[finish, describe, send]` for the host. Everything crossing the boundary is a string: the host parses
+ * JSON the guest serialised and vice versa, so no guest getter or proxy ever runs on the host. A snippet
+ * that replaces built-ins after this ran only hurts itself.
+ *
+ * - `call(requestJson)` returns a promise of a JSON string (or undefined); it rejects with a JSON string
+ *   `{message, status?, body?}` that becomes an Error here.
+ * - `log(level, text)` returns false once the host stopped taking logs, so the guest stops formatting.
+ * - `lookup(api, name)` tells whether the API has that method; `lookup(api)` lists them as JSON.
+ */
+export const PRELUDE_SOURCE = `(function (call, log, lookup, configJson) {
+'use strict';
+const stringify = JSON.stringify, parse = JSON.parse, config = parse(configJson);
+const hasOwn = Object.hasOwn, ownKeys = Reflect.ownKeys, getOwn = Reflect.getOwnPropertyDescriptor;
+const define = (name, value) => Object.defineProperty(globalThis, name, { value, writable: true, configurable: true });
+const fail = (raw) => {
+  const info = parse(raw), error = new Error(info.message);
+  if (info.status !== undefined) error.status = info.status;
+  if ('body' in info) error.body = info.body;
+  throw error;
+};
+const parseReply = (raw) => (raw === undefined ? undefined : parse(raw));
+const send = (request) => {
+  try { return call(stringify(request)).then(parseReply, fail); } catch (error) { return Promise.reject(error); }
+};
+for (const api of config.apis) {
+  const made = Object.create(null);
+  const known = (target, name) => typeof name === 'string' && !hasOwn(target, name) && lookup(api, name);
+  const method = (name) => (made[name] ??= ({ [name]: (args) => send({ kind: 'api', api, method: name, args }) })[name]);
+  define(api, new Proxy({}, {
+    get: (target, name, receiver) => (known(target, name) ? method(name) : Reflect.get(target, name, receiver)),
+    // Without this trap an assignment would define a non-enumerable, read-only property on the target.
+    set: (target, name, value) => Reflect.set(target, name, value),
+    has: (target, name) => known(target, name) || name in target,
+    ownKeys: (target) => parse(lookup(api)).filter((name) => !hasOwn(target, name)).concat(ownKeys(target)),
+    getOwnPropertyDescriptor: (target, name) => known(target, name)
+      ? { value: method(name), writable: true, enumerable: true, configurable: true }
+      : getOwn(target, name),
+  }));
+}
+if (config.state) {
+  const state = {};
+  for (const op of ['get', 'put', 'delete', 'list']) state[op] = (...args) => send({ kind: 'state', op, args });
+  define('state', state);
+}
+const show = (value) => {
+  try {
+    const type = typeof value;
+    return type === 'string' ? value
+      : value instanceof Error ? value.name + ': ' + value.message
+      : type === 'function' ? '[Function ' + (value.name || 'anonymous') + ']'
+      : type === 'bigint' ? value + 'n'
+      : value === null || type !== 'object' ? String(value)
+      : stringify(value) ?? String(value);
+  } catch { return '[unserialisable value]'; }
+};
+let muted = false;
+const console = {};
+['log', 'info', 'warn', 'error', 'debug'].forEach((name, level) => {
+  console[name] = (...values) => {
+    if (muted) return;
+    let text = values.map(show).join(' ');
+    if (text.length > config.maxLogChars) text = text.slice(0, config.maxLogChars);
+    if (log(level, text) === false) muted = true;
+  };
+});
+define('console', console);
+const finish = (value, maxChars) => {
+  const text = stringify(value);
+  return text !== undefined && text.length > maxChars ? text.length : text;
+};
+const describe = (error) => {
+  try {
+    if (!(error instanceof Error)) return 'Uncaught ' + show(error);
+    const where = /snippet\\.js:(\\d+)/.exec(error.stack);
+    return error.name + ': ' + error.message
+      + (error.status !== undefined ? ' (status ' + show(error.status) + ')' : '')
+      + (where ? ' (line ' + where[1] + ')' : '');
+  } catch { return 'Uncaught exception (it could not be described)'; }
+};
+return [finish, describe, send];
+})`;
+
+/** Evaluates to `installFetch(send)`: a `fetch` global answering with a minimal Response-like object. */
+export const FETCH_SOURCE = `(function (send) {
+'use strict';
+const keys = Object.keys, isArray = Array.isArray, lower = (name) => String(name).toLowerCase();
+const fetch = async (input, init) => {
+  const url = typeof input === 'string' ? input : input && typeof input.url === 'string' ? input.url : String(input);
+  const options = init == null ? {} : { ...init };
+  if (isArray(options.headers)) {
+    const flat = {};
+    for (const [name, value] of options.headers) flat[name] = String(value);
+    options.headers = flat;
+  }
+  const raw = await send({ kind: 'fetch', url, init: options });
+  const fields = Object.create(null);
+  for (const [name, value] of isArray(raw.headers) ? raw.headers : Object.entries(raw.headers || {})) {
+    fields[lower(name)] = String(value);
+  }
+  const entries = () => keys(fields).map((name) => [name, fields[name]])[Symbol.iterator]();
+  const body = typeof raw.body === 'string' ? raw.body : raw.body == null ? '' : JSON.stringify(raw.body);
+  const headers = {
+    get: (name) => (lower(name) in fields ? fields[lower(name)] : null),
+    has: (name) => lower(name) in fields,
+    forEach: (fn) => { for (const name of keys(fields)) fn(fields[name], name); },
+    keys: () => keys(fields)[Symbol.iterator](),
+    entries,
+    [Symbol.iterator]: entries,
+  };
+  return {
+    status: raw.status, statusText: raw.statusText || '', ok: raw.status >= 200 && raw.status < 300,
+    url: raw.url || url, redirected: false, headers,
+    text: async () => body,
+    json: async () => JSON.parse(body),
+  };
+};
+Object.defineProperty(globalThis, 'fetch', { value: fetch, writable: true, configurable: true });
+})`;

@@ -1,0 +1,453 @@
+/** Sandbox conformance: the in-process QuickJS sandbox and the Node worker pool pass the same cases. */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createWorkerSandbox } from '../adapters/node/sandbox-pool.ts';
+import { answerHostCall } from '../src/sandbox/host-reply.ts';
+import { createQuickJSSandbox } from '../src/sandbox/index.ts';
+import { loadQuickJSModule } from '../src/sandbox/quickjs-module.ts';
+import { runSnippet } from '../src/sandbox/run-snippet.ts';
+import {
+  defaultLimits,
+  type HostCall,
+  type HostFunction,
+  type RunResult,
+  type Sandbox,
+  type SandboxBindings,
+  type SandboxLimits,
+} from '../src/sandbox/types.ts';
+
+const limits: SandboxLimits = { ...defaultLimits, timeoutMs: 300 };
+const bindings: SandboxBindings = {
+  apis: { pets: ['getPet', 'listPets'], store: ['getInventory'] },
+  state: true,
+  fetch: false,
+};
+
+/** A host that records calls: `pets.getPet({id})` answers a pet, id 404 rejects like a non-2xx response. */
+function recordingHost() {
+  const calls: HostCall[] = [];
+  const host: HostFunction = async (call) => {
+    calls.push(call);
+    if (call.kind === 'state') return call.op === 'get' ? { stored: call.args[0] } : null;
+    if (call.kind === 'fetch') {
+      return {
+        url: call.url,
+        status: 201,
+        statusText: 'Created',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"made":true}',
+      };
+    }
+    const { id } = (call.args ?? {}) as { id?: number };
+    if (id === 404)
+      throw { message: 'pets.getPet answered 404 Not Found', status: 404, body: { error: 'no such pet' } };
+    if (id === 403) throw { message: 'egress: denied', fatal: 'egress' };
+    return { id, name: 'Rex' };
+  };
+  return { calls, host };
+}
+
+const factories: [string, () => Sandbox][] = [
+  ['in-process QuickJS sandbox', () => createQuickJSSandbox()],
+  ['worker pool sandbox', () => createWorkerSandbox({ size: 2 })],
+];
+
+describe.each(factories)('%s', (_name, create) => {
+  let sandbox: Sandbox;
+  beforeAll(() => {
+    sandbox = create();
+  });
+  afterAll(() => sandbox.close());
+
+  const run = (
+    code: string,
+    extra: { limits?: Partial<SandboxLimits>; bindings?: Partial<SandboxBindings>; host?: HostFunction } = {},
+  ) =>
+    sandbox.run(
+      { code, bindings: { ...bindings, ...extra.bindings }, limits: { ...limits, ...extra.limits } },
+      extra.host ?? recordingHost().host,
+    );
+  const failure = (result: RunResult) => (result.ok ? undefined : result.error);
+
+  it('returns numbers, objects, strings and undefined', async () => {
+    expect(await run('return 1 + 1')).toMatchObject({ ok: true, result: 2 });
+    expect(await run('return { a: [1, "x", null], b: { c: true } }')).toMatchObject({
+      ok: true,
+      result: { a: [1, 'x', null], b: { c: true } },
+    });
+    expect(await run('return "text"')).toMatchObject({ ok: true, result: 'text' });
+    const nothing = await run('const x = 1;');
+    expect(nothing.ok).toBe(true);
+    expect(nothing.ok && nothing.result).toBeUndefined();
+  });
+
+  it('awaits host calls with JSON arguments and results', async () => {
+    const { calls, host } = recordingHost();
+    const result = await run(
+      `const a = await pets.getPet({ id: 1 });
+       const [b, c] = await Promise.all([pets.getPet({ id: 2 }), pets.listPets()]);
+       await state.put('k', { v: 1 });
+       return { a, b, c, stored: await state.get('k'), list: await state.list({ prefix: 'k' }) };`,
+      { host },
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      result: {
+        a: { id: 1, name: 'Rex' },
+        b: { id: 2, name: 'Rex' },
+        c: { name: 'Rex' },
+        stored: { stored: 'k' },
+        list: null,
+      },
+    });
+    expect(calls).toEqual([
+      { kind: 'api', api: 'pets', method: 'getPet', args: { id: 1 } },
+      { kind: 'api', api: 'pets', method: 'getPet', args: { id: 2 } },
+      { kind: 'api', api: 'pets', method: 'listPets' },
+      { kind: 'state', op: 'put', args: ['k', { v: 1 }] },
+      { kind: 'state', op: 'get', args: ['k'] },
+      { kind: 'state', op: 'list', args: [{ prefix: 'k' }] },
+    ]);
+  });
+
+  it('gives each API object exactly its methods, each taking one argument and returning a promise', async () => {
+    const result = await run(`
+      const p = pets.getPet({ id: 5 });
+      const shape = {
+        keys: Object.keys(pets), names: Object.getOwnPropertyNames(store), has: 'listPets' in pets, hasNot: 'nope' in pets,
+        missing: typeof pets.nope, name: pets.getPet.name, same: pets.getPet === pets.getPet, promise: p instanceof Promise,
+        inherited: typeof pets.hasOwnProperty, own: Object.prototype.hasOwnProperty.call(pets, 'getPet'), json: JSON.stringify(pets),
+      };
+      pets.extra = 1; pets.getPet = () => 'mine';
+      return { ...shape, extra: pets.extra, replaced: pets.getPet(), keysAfter: Object.keys(pets), value: await p };`);
+    expect(result).toMatchObject({
+      ok: true,
+      result: {
+        keys: ['getPet', 'listPets'],
+        names: ['getInventory'],
+        has: true,
+        hasNot: false,
+        missing: 'undefined',
+        name: 'getPet',
+        same: true,
+        promise: true,
+        inherited: 'function',
+        own: true,
+        json: '{}',
+        extra: 1,
+        replaced: 'mine',
+        keysAfter: ['listPets', 'extra', 'getPet'],
+        value: { id: 5, name: 'Rex' },
+      },
+    });
+  });
+
+  it('turns a host rejection into a catchable Error with status and body', async () => {
+    const caught = await run(`
+      try { await pets.getPet({ id: 404 }); return 'no error'; }
+      catch (e) { return { isError: e instanceof Error, message: e.message, status: e.status, body: e.body }; }`);
+    expect(caught).toMatchObject({
+      ok: true,
+      result: {
+        isError: true,
+        message: 'pets.getPet answered 404 Not Found',
+        status: 404,
+        body: { error: 'no such pet' },
+      },
+    });
+    const uncaught = await run('return await pets.getPet({ id: 404 });');
+    expect(failure(uncaught)).toEqual({
+      kind: 'runtime',
+      message: 'Error: pets.getPet answered 404 Not Found (status 404)',
+    });
+  });
+
+  it('ends the run with a fatal host error even when the guest catches it', async () => {
+    const result = await run(`try { await pets.getPet({ id: 403 }); } catch {} return 'swallowed';`);
+    expect(failure(result)).toEqual({ kind: 'egress', message: 'egress: denied' });
+  });
+
+  it('captures console output, formatting values like JSON, and truncates past the bounds', async () => {
+    const logged = await run(`
+      console.log('plain', 1, { a: [1] }, null, undefined, NaN);
+      console.info('info'); console.warn('careful'); console.error(new TypeError('bad')); console.debug(() => 1);
+      return 'done';`);
+    expect(logged).toMatchObject({
+      ok: true,
+      logs: [
+        'plain 1 {"a":[1]} null undefined NaN',
+        'info',
+        '[warn] careful',
+        '[error] TypeError: bad',
+        '[debug] [Function anonymous]',
+      ],
+    });
+    const many = await run(
+      `for (let i = 0; i < 100; i++) console.log('line ' + i); return 'still running';`,
+      {
+        limits: { maxLogLines: 3 },
+      },
+    );
+    expect(many.ok && many.result).toBe('still running');
+    expect(many.logs.slice(0, 3)).toEqual(['line 0', 'line 1', 'line 2']);
+    expect(many.logs).toHaveLength(4);
+    expect(many.logs[3]).toMatch(/^\[logs truncated: /);
+    const big = await run(`console.log('x'.repeat(5000)); console.log('after'); return 1;`, {
+      limits: { maxLogBytes: 1000 },
+    });
+    expect(big.logs[0]).toBe('x'.repeat(1000));
+    expect(big.logs[1]).toMatch(/^\[logs truncated: /);
+    expect(big.logs).toHaveLength(2);
+  });
+
+  it('times out an infinite loop', async () => {
+    const started = performance.now();
+    const result = await run('while (true) {}', { limits: { timeoutMs: 200 } });
+    expect(failure(result)).toEqual({ kind: 'timeout', message: 'exceeded the 200 ms time limit' });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('times out a run whose host call outlives the deadline', async () => {
+    const slow: HostFunction = () => new Promise((resolve) => setTimeout(() => resolve(1), 2000));
+    const result = await run('return await pets.getPet({ id: 1 });', {
+      limits: { timeoutMs: 150 },
+      host: slow,
+    });
+    expect(failure(result)?.kind).toBe('timeout');
+  });
+
+  it('stops a guest that allocates without bound, then runs the next snippet normally', async () => {
+    const arrays = await run('const a = []; while (true) a.push(new Array(1e6).fill(1));', {
+      limits: { timeoutMs: 5000 },
+    });
+    expect(failure(arrays)).toEqual({ kind: 'memory', message: 'exceeded the 64 MiB memory limit' });
+    const strings = await run("const a = []; let i = 0; while (true) a.push('x'.repeat(1 << 20) + i++);", {
+      limits: { timeoutMs: 5000 },
+    });
+    expect(failure(strings)?.kind).toBe('memory');
+    expect(await run('return 2 + 2')).toMatchObject({ ok: true, result: 4 });
+  });
+
+  it('reports runaway recursion as a stack overflow, then runs the next snippet normally', async () => {
+    const result = await run('function f(n) { return f(n + 1) + 1; } return f(0);');
+    expect(failure(result)?.kind).toBe('runtime');
+    expect(failure(result)?.message).toMatch(/stack overflow.*512 KiB stack limit/);
+    const nested = await run("return JSON.parse('['.repeat(1e5) + ']'.repeat(1e5));");
+    expect(failure(nested)?.message).toMatch(/stack overflow/);
+    expect(await run('return 3')).toMatchObject({ ok: true, result: 3 });
+  });
+
+  it('gives every run a fresh context', async () => {
+    expect(
+      (await run('globalThis.leak = 42; Object.prototype.polluted = 1; pets.getPet = null; return 1;')).ok,
+    ).toBe(true);
+    const second = await run("return [typeof leak, 'polluted' in {}, typeof pets.getPet];");
+    expect(second).toMatchObject({ ok: true, result: ['undefined', false, 'function'] });
+  });
+
+  it('exposes only the bindings: no timers, modules, process or fetch', async () => {
+    const probe = `return [typeof setTimeout, typeof setInterval, typeof require, typeof process, typeof fetch,
+      typeof std, typeof os, typeof Deno, typeof Bun, typeof state, typeof console, typeof pets, typeof store];`;
+    const none = Array(9).fill('undefined');
+    expect(await run(probe)).toMatchObject({
+      ok: true,
+      result: [...none, 'object', 'object', 'object', 'object'],
+    });
+    expect(await run(probe, { bindings: { state: false, apis: {} } })).toMatchObject({
+      ok: true,
+      result: [...none, 'undefined', 'object', 'undefined', 'undefined'],
+    });
+    // eval and Function only reach the guest itself.
+    expect(await run('return [eval("1 + 1"), new Function("return typeof process")()];')).toMatchObject({
+      ok: true,
+      result: [2, 'undefined'],
+    });
+  });
+
+  it('installs fetch only when bound, returning a Response-like object', async () => {
+    const { calls, host } = recordingHost();
+    const result = await run(
+      `const r = await fetch('https://example.test/x', { method: 'POST', headers: [['X-A', '1']], body: 'hi' });
+       return { type: typeof fetch, status: r.status, ok: r.ok, ct: r.headers.get('content-type'), missing: r.headers.get('nope'),
+         json: await r.json(), text: await r.text(), url: r.url };`,
+      { host, bindings: { fetch: true } },
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      result: {
+        type: 'function',
+        status: 201,
+        ok: true,
+        ct: 'application/json',
+        missing: null,
+        json: { made: true },
+        text: '{"made":true}',
+        url: 'https://example.test/x',
+      },
+    });
+    expect(calls).toEqual([
+      {
+        kind: 'fetch',
+        url: 'https://example.test/x',
+        init: { method: 'POST', headers: { 'X-A': '1' }, body: 'hi' },
+      },
+    ]);
+  });
+
+  it('enforces the call limit, even when the guest catches the error', async () => {
+    const result = await run(
+      `for (let i = 0; i < 10; i++) { try { await pets.getPet({ id: i }); } catch {} } return 'finished';`,
+      { limits: { maxCalls: 3 } },
+    );
+    expect(failure(result)).toEqual({ kind: 'limit', message: 'API call limit of 3 per run exceeded' });
+  });
+
+  it('limits the result size and refuses results that are not JSON', async () => {
+    const big = await run("return 'x'.repeat(2000);", { limits: { maxResultBytes: 1000 } });
+    expect(failure(big)?.kind).toBe('limit');
+    const multiByte = await run("return 'é'.repeat(600);", { limits: { maxResultBytes: 1000 } });
+    expect(failure(multiByte)?.kind).toBe('limit');
+    const circular = await run('const a = { b: 1 }; a.self = a; return a;');
+    expect(failure(circular)).toEqual({
+      kind: 'runtime',
+      message: 'result is not JSON-serialisable: TypeError: circular reference',
+    });
+    const bigint = await run('return 10n;');
+    expect(failure(bigint)?.message).toMatch(/^result is not JSON-serialisable: TypeError/);
+    // A function is not JSON: like JSON.stringify, the result is undefined (inside objects the key is dropped).
+    expect(await run('return () => 1;')).toMatchObject({ ok: true, result: undefined });
+    expect(await run('return { f() {}, n: 1 };')).toMatchObject({ ok: true, result: { n: 1 } });
+    const deep = await run('let v = 1; for (let i = 0; i < 600; i++) v = [v]; return v;');
+    expect(failure(deep)).toEqual({ kind: 'limit', message: 'result nests deeper than 512 levels' });
+    // Getters run in the guest, under its limits.
+    const getter = await run('return { get x() { while (true) {} } };', { limits: { timeoutMs: 150 } });
+    expect(failure(getter)?.kind).toBe('timeout');
+  });
+
+  it('reports syntax errors, thrown values and hung promises clearly', async () => {
+    expect(failure(await run('const a = 1;\nconst b = ;'))?.message).toMatch(/^SyntaxError: .*\(line 2\)$/);
+    expect(failure(await run('\n\nnull.x;'))).toEqual({
+      kind: 'runtime',
+      message: "TypeError: cannot read property 'x' of null (line 3)",
+    });
+    expect(failure(await run("throw 'plain';"))?.message).toBe('Uncaught plain');
+    expect(failure(await run('await new Promise(() => {});'))?.message).toMatch(/can never settle/);
+  });
+
+  it('serves 50 runs in a row, including failures and abandoned host calls', async () => {
+    const codes = [
+      'return 1',
+      'pets.getPet({ id: 1 }); return "not awaited";',
+      'await pets.getPet({ id: 404 });',
+      'Promise.resolve().then(() => 1); return 2;',
+      'throw new Error("x");',
+    ];
+    for (let i = 0; i < 50; i++) {
+      const result = await run(codes[i % codes.length]);
+      expect(result.ok, `run ${i}`).toBe(i % codes.length !== 2 && i % codes.length !== 4);
+    }
+  });
+
+  it('keeps concurrent runs and their host calls apart', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        run(`const p = await pets.getPet({ id: ${i} }); return p.id * 10;`),
+      ),
+    );
+    expect(results.map((r) => r.ok && r.result)).toEqual(Array.from({ length: 12 }, (_, i) => i * 10));
+  });
+});
+
+describe('runSnippet on one module', () => {
+  it('disposes every handle: 50 varied runs leave no fault and no memory growth', async () => {
+    const module = await loadQuickJSModule(defaultLimits.memoryBytes);
+    const { host } = recordingHost();
+    const raw = (json: string) => answerHostCall(host, json);
+    const codes = [
+      'return { a: [1, 2, 3] }',
+      'const r = await pets.getPet({ id: 1 }); console.log(r); return r;',
+      'pets.getPet({ id: 2 }); pets.getPet({ id: 3 }); return "left in flight"',
+      'try { await pets.getPet({ id: 404 }); } catch (e) { return e.status; }',
+      'await pets.getPet({ id: 404 })',
+      'const a = {}; a.a = a; return a;',
+      'while (true) {}',
+      'new Promise(() => {}); Promise.resolve().then(() => { throw new Error("late"); }); return 1;',
+      'const x = ;',
+      'for (let i = 0; i < 5; i++) await state.put("k" + i, i); return await state.list();',
+    ];
+    const memoryBefore = module.getWasmMemory().buffer.byteLength;
+    for (let i = 0; i < 50; i++) {
+      const request = { code: codes[i % codes.length], bindings, limits: { ...limits, timeoutMs: 50 } };
+      const outcome = await runSnippet(module, request, raw);
+      expect(outcome.cleanUp(), `run ${i}: ${codes[i % codes.length]}`).toBe(false);
+    }
+    expect(module.getWasmMemory().buffer.byteLength).toBe(memoryBefore);
+  });
+});
+
+describe('runSnippet limits that need a controlled host', () => {
+  it('ends a run by counting interrupt polls when the clock stands still', async () => {
+    const module = await loadQuickJSModule(defaultLimits.memoryBytes);
+    const frozen = vi.spyOn(performance, 'now').mockReturnValue(1000);
+    try {
+      const request = { code: 'while (true) {}', bindings, limits: { ...limits, timeoutMs: 10 } };
+      const outcome = await runSnippet(module, request, (json) => answerHostCall(recordingHost().host, json));
+      expect(outcome.result).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    } finally {
+      frozen.mockRestore();
+    }
+  });
+
+  it('refuses host answers nested too deeply for the guest to parse safely', async () => {
+    const sandbox = createQuickJSSandbox();
+    let deep: unknown = 1;
+    for (let i = 0; i < 1000; i++) deep = [deep];
+    const result = await sandbox.run(
+      { code: 'try { await pets.getPet({}); } catch (e) { return e.message; }', bindings, limits },
+      async () => deep,
+    );
+    expect(result).toMatchObject({ ok: true, result: 'the host answer nests deeper than 512 levels' });
+    await sandbox.close();
+  });
+});
+
+describe('worker pool backstop', () => {
+  let pool: Sandbox;
+  beforeAll(() => {
+    pool = createWorkerSandbox({ size: 4, graceMs: 150 });
+  });
+  afterAll(() => pool.close());
+  const run = (code: string, timeoutMs: number) =>
+    pool.run({ code, bindings, limits: { ...limits, timeoutMs } }, recordingHost().host);
+
+  it('terminates a worker stuck in a built-in the interrupt handler cannot reach, and keeps serving', async () => {
+    const started = performance.now();
+    // One join of 2^25 elements takes ~0.7 s here, and a loop of a few iterations never polls for interrupts.
+    const result = await run(
+      "for (let i = 0; i < 20; i++) new Array(2 ** 25).join('x'); return 'finished';",
+      200,
+    );
+    const elapsed = performance.now() - started;
+    expect(result).toMatchObject({
+      ok: false,
+      error: { kind: 'timeout', message: 'exceeded the 200 ms time limit' },
+    });
+    expect(elapsed).toBeGreaterThanOrEqual(340);
+    expect(elapsed).toBeLessThan(1500);
+    expect(await run('return 1 + 1', 200)).toMatchObject({ ok: true, result: 2 });
+  });
+
+  it('times out 8 infinite loops in parallel, then serves a normal run', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => run('while (true) {}', 200)));
+    expect(results.map((r) => !r.ok && r.error.kind)).toEqual(Array(8).fill('timeout'));
+    expect(await run('return "after"', 200)).toMatchObject({ ok: true, result: 'after' });
+  });
+
+  it('a killed worker fails only its own run', async () => {
+    const results = await Promise.all([
+      run("for (let i = 0; i < 20; i++) new Array(2 ** 25).join('x');", 100),
+      run('const r = await pets.getPet({ id: 7 }); return r.id;', 1000),
+    ]);
+    expect(results[0].ok).toBe(false);
+    expect(results[1]).toMatchObject({ ok: true, result: 7 });
+  });
+});
