@@ -1,6 +1,7 @@
 /** Composition root: catalog + search + executor + HTTP app from one config, on any runtime. */
-import type { Hono } from 'hono';
+
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Hono } from 'hono';
 import { buildApi, Catalog } from './catalog/index.ts';
 import type { Api } from './catalog/types.ts';
 import { createDemoApi, demoDocument } from './demo/tasks-api.ts';
@@ -57,7 +58,9 @@ export function createDuet(config: DuetConfig): Duet {
   for (const name of Object.keys(upstreams)) {
     if (!catalog.get(name)) {
       const known = catalog.apis.map((api) => api.name).join(', ');
-      throw new Error(`duet: upstream settings for '${name}', but the catalog has no API of that name (it has: ${known})`);
+      throw new Error(
+        `duet: upstream settings for '${name}', but the catalog has no API of that name (it has: ${known})`,
+      );
     }
   }
   const sessions = config.sessions ?? memorySessions();
@@ -70,6 +73,14 @@ export function createDuet(config: DuetConfig): Duet {
     limits: config.limits,
     allowFetch: (config.allowFetch ?? []).map(parseEgressRule),
   });
-  const app = createApp({ catalog, search, executor, sessions, mounts, maxBodyBytes: config.maxBodyBytes, version: config.version });
+  const app = createApp({
+    catalog,
+    search,
+    executor,
+    sessions,
+    mounts,
+    maxBodyBytes: config.maxBodyBytes,
+    version: config.version,
+  });
   return { catalog, search, executor, sessions, app };
 }

@@ -2,9 +2,9 @@
 export * from './catalog/index.ts';
 export { createDuet, DEMO_API, type Duet, type DuetConfig } from './duet.ts';
 export * from './execute/index.ts';
-export { createApp, type AppOptions } from './http/app.ts';
-export { createSearchIndex } from './search/index.ts';
-export type * from './search/types.ts';
+export { type AppOptions, createApp } from './http/app.ts';
 export { createQuickJSSandbox } from './sandbox/index.ts';
 export type * from './sandbox/types.ts';
 export { defaultLimits } from './sandbox/types.ts';
+export { createSearchIndex } from './search/index.ts';
+export type * from './search/types.ts';

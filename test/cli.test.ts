@@ -37,12 +37,20 @@ describe('duet CLI', () => {
     const out = await runCli(['search', 'create an issue', '--spec', `github=${githubSpecPath}`, '--json']);
     expect(out.code, out.stderr).toBe(0);
     const { results } = JSON.parse(out.stdout);
-    expect(results[0]).toMatchObject({ api: 'github', name: 'issuesCreate', method: 'POST', path: '/repos/{owner}/{repo}/issues' });
+    expect(results[0]).toMatchObject({
+      api: 'github',
+      name: 'issuesCreate',
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/issues',
+    });
     expect(results[0].declaration).toContain('issuesCreate(');
   });
 
   it('executes a snippet from standard input against the demo API', async () => {
-    const out = await runCli(['execute', '-', '--json'], `const t = await demo.createTask({ body: { title: 'cli' } }); return t.title;`);
+    const out = await runCli(
+      ['execute', '-', '--json'],
+      `const t = await demo.createTask({ body: { title: 'cli' } }); return t.title;`,
+    );
     expect(out.code, out.stderr).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, result: 'cli' });
     const failed = await runCli(['execute'], 'return nope;');
@@ -70,13 +78,13 @@ describe('duet serve, end to end', () => {
     try {
       const health = await fetch(`${server.url}/healthz`);
       expect(health.status).toBe(200);
-      const search = await (
+      const search = (await (
         await fetch(`${server.url}/v1/search`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ query: 'create an issue', limit: 3 }),
         })
-      ).json();
+      ).json()) as any;
       expect(search.results[0].name).toBe('issuesCreate');
       const before = upstream.received.length;
       const res = await fetch(`${server.url}/v1/execute`, {
@@ -91,7 +99,7 @@ describe('duet serve, end to end', () => {
           `,
         }),
       });
-      const body = await res.json();
+      const body = (await res.json()) as any;
       expect(body.error).toBeUndefined();
       expect(body.result).toEqual({ titles: ['from the sandbox'], leaked: false });
       const received = upstream.received.slice(before);
@@ -112,18 +120,24 @@ describe('duet serve, end to end', () => {
       const res = await fetch(`${server.url}/v1/execute`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: `return (await demo.createNote({ body: { title: 'a', text: 'b' } })).title;` }),
+        body: JSON.stringify({
+          code: `return (await demo.createNote({ body: { title: 'a', text: 'b' } })).title;`,
+        }),
       });
-      expect(await res.json()).toMatchObject({ ok: true, result: 'a' });
-      const bad = await fetch(`${server.url}/v1/execute`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' });
+      expect((await res.json()) as any).toMatchObject({ ok: true, result: 'a' });
+      const bad = await fetch(`${server.url}/v1/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{',
+      });
       expect(bad.status).toBe(400);
-      const loop = await (
+      const loop = (await (
         await fetch(`${server.url}/v1/execute`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ code: 'while (true) {}', timeoutMs: 300 }),
         })
-      ).json();
+      ).json()) as any;
       expect(loop.error.kind).toBe('timeout');
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     } finally {

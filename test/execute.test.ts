@@ -22,7 +22,8 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const run = (code: string, extra: { session?: string; timeoutMs?: number } = {}) => duet.executor.execute({ code, ...extra });
+const run = (code: string, extra: { session?: string; timeoutMs?: number } = {}) =>
+  duet.executor.execute({ code, ...extra });
 
 describe('execute against a real upstream with GitHub’s spec', () => {
   it('creates and lists issues; the upstream gets the credential, the snippet never sees it', async () => {
@@ -54,7 +55,11 @@ describe('execute against a real upstream with GitHub’s spec', () => {
       try { await github.reposGet({ owner: 'nobody', repo: 'nothing' }); return 'no error'; }
       catch (e) { return { status: e.status, body: e.body, isError: e instanceof Error }; }
     `);
-    expect(response.result).toEqual({ status: 404, body: { message: 'Not Found', path: '/repos/nobody/nothing' }, isError: true });
+    expect(response.result).toEqual({
+      status: 404,
+      body: { message: 'Not Found', path: '/repos/nobody/nothing' },
+      isError: true,
+    });
     expect(response.calls[0].status).toBe(404);
   });
 
@@ -142,9 +147,12 @@ describe('execute pipeline', () => {
 
   it('keeps state per session and gives runs without a session a fresh store', async () => {
     await run(`await state.put('count', 1); await state.put('other', { a: [1, 2] });`, { session: 's1' });
-    const second = await run(`const n = await state.get('count'); await state.put('count', n + 1); return state.list();`, {
-      session: 's1',
-    });
+    const second = await run(
+      `const n = await state.get('count'); await state.put('count', n + 1); return state.list();`,
+      {
+        session: 's1',
+      },
+    );
     expect(second.result).toEqual({ count: 2, other: { a: [1, 2] } });
     expect((await run(`return await state.get('count');`, { session: 's2' })).result).toBeUndefined();
     expect((await run(`return await state.get('count');`)).result).toBeUndefined();
@@ -164,9 +172,13 @@ describe('execute pipeline', () => {
   it('lets guest fetch reach only allowlisted hosts, checking every redirect hop', async () => {
     const port = new URL(upstream.url).port;
     const withFetch = createDuet({ apis: [await githubApi()], sandbox, allowFetch: [`127.0.0.1:${port}`] });
-    const ok = await withFetch.executor.execute({ code: `const r = await fetch('${upstream.url}/text'); return [r.status, await r.text()];` });
+    const ok = await withFetch.executor.execute({
+      code: `const r = await fetch('${upstream.url}/text'); return [r.status, await r.text()];`,
+    });
     expect(ok.result).toEqual([200, 'plain words']);
-    const denied = await withFetch.executor.execute({ code: `try { await fetch('http://localhost:${port}/text'); } catch {} return 'swallowed';` });
+    const denied = await withFetch.executor.execute({
+      code: `try { await fetch('http://localhost:${port}/text'); } catch {} return 'swallowed';`,
+    });
     expect(denied.error?.kind).toBe('egress');
   });
 });

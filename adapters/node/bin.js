@@ -4,7 +4,9 @@ import { existsSync } from 'node:fs';
 
 const cli = new URL('../../dist/adapters/node/cli.js', import.meta.url);
 if (!existsSync(cli)) {
-  console.error('duet: the build is missing (dist/). Run `npm install` or `npm run build` in the duet checkout.');
+  console.error(
+    'duet: the build is missing (dist/). Run `npm install` or `npm run build` in the duet checkout.',
+  );
   process.exit(1);
 }
 const { main } = await import(cli.href);

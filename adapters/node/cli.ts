@@ -1,10 +1,10 @@
 /** The `duet` command line: serve, search and execute (Node entry; `bin.js` loads the built copy). */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { createDuet, type Duet } from '../../src/duet.ts';
 import { operationSignature } from '../../src/catalog/index.ts';
-import { createWorkerSandbox } from './sandbox-pool.ts';
+import { createDuet, type Duet } from '../../src/duet.ts';
 import { buildUpstreams, loadApis, UsageError } from './options.ts';
+import { createWorkerSandbox } from './sandbox-pool.ts';
 import { serveNode } from './serve.ts';
 import { VERSION } from './version.ts';
 
@@ -25,6 +25,7 @@ Commands:
   serve      start the HTTP server (search, execute, docs at /docs)
   search     search the API catalog from the command line
   execute    run a TypeScript snippet against the catalog
+  bench      measure spec load, search and execute latency on this machine
 
 Run 'duet <command> --help' for a command's options. 'duet --version' prints the version.`,
   serve: `Usage: duet serve [options]
@@ -66,7 +67,9 @@ const sourceOptions = {
 // safer than ignoring, say, --token and serving without authentication.
 const notYet = ['mcp', 'token', 'read-only', 'rate-limit', 'policy', 'llm-url', 'llm-model', 'llm-provider'];
 
-async function makeDuet(values: Record<string, unknown>): Promise<{ duet: Duet; close: () => Promise<void> }> {
+async function makeDuet(
+  values: Record<string, unknown>,
+): Promise<{ duet: Duet; close: () => Promise<void> }> {
   const apis = await loadApis(values.spec as string[] | undefined);
   const sandbox = createWorkerSandbox();
   try {
@@ -98,17 +101,23 @@ async function serveCommand(args: string[]): Promise<number> {
   });
   if (values.help) return help('serve');
   for (const name of notYet) {
-    if ((values as Record<string, unknown>)[name]) throw new UsageError(`--${name} is not available in duet ${VERSION} yet`);
+    if ((values as Record<string, unknown>)[name])
+      throw new UsageError(`--${name} is not available in duet ${VERSION} yet`);
   }
   if (values.runtime !== 'node') {
-    throw new UsageError(`--runtime ${values.runtime}: this version serves on node only (bun, deno and workerd are coming)`);
+    throw new UsageError(
+      `--runtime ${values.runtime}: this version serves on node only (bun, deno and workerd are coming)`,
+    );
   }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: not a port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port ${values.port}: not a port number`);
   const { duet, close } = await makeDuet(values);
   const server = await serveNode(duet, { port, host: values.host, onClose: close });
   const apis = duet.catalog.apis.map((api) => `${api.name} (${api.operations.length} operations)`).join(', ');
-  console.error(JSON.stringify({ level: 'info', msg: `duet listening on ${server.url}`, url: server.url, apis }));
+  console.error(
+    JSON.stringify({ level: 'info', msg: `duet listening on ${server.url}`, url: server.url, apis }),
+  );
   return new Promise(() => {});
 }
 
@@ -122,9 +131,13 @@ async function searchCommand(args: string[]): Promise<number> {
   const query = positionals.join(' ').trim();
   if (!query) throw new UsageError('duet search: give a QUERY, e.g. duet search "create an issue"');
   const limit = Number(values.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError(`--limit ${values.limit}: 1 to 100`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new UsageError(`--limit ${values.limit}: 1 to 100`);
   const apis = await loadApis(values.spec);
-  const duet = createDuet({ apis, sandbox: { run: () => Promise.reject(new Error('unused')), close: async () => {} } });
+  const duet = createDuet({
+    apis,
+    sandbox: { run: () => Promise.reject(new Error('unused')), close: async () => {} },
+  });
   const results = duet.search.search(query, { limit }).map(({ operation: op }) => ({
     api: op.api,
     name: op.name,
@@ -163,11 +176,15 @@ async function executeCommand(args: string[]): Promise<number> {
     },
   });
   if (values.help) return help('execute');
-  if (positionals.length > 1) throw new UsageError('duet execute: give at most one FILE (or - for standard input)');
+  if (positionals.length > 1)
+    throw new UsageError('duet execute: give at most one FILE (or - for standard input)');
   const file = positionals[0] ?? '-';
-  const code = file === '-' ? await readStdin() : await readFile(file, 'utf8').catch(() => {
-    throw new UsageError(`duet execute: cannot read ${file}`);
-  });
+  const code =
+    file === '-'
+      ? await readStdin()
+      : await readFile(file, 'utf8').catch(() => {
+          throw new UsageError(`duet execute: cannot read ${file}`);
+        });
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   const { duet, close } = await makeDuet(values);
   try {
@@ -175,10 +192,12 @@ async function executeCommand(args: string[]): Promise<number> {
     if (values.json) console.log(JSON.stringify(response, null, 2));
     else {
       for (const line of response.logs) console.error(line);
-      if (response.ok) console.log(response.result === undefined ? 'undefined' : JSON.stringify(response.result, null, 2));
+      if (response.ok)
+        console.log(response.result === undefined ? 'undefined' : JSON.stringify(response.result, null, 2));
       else {
         console.error(`error (${response.error!.kind}): ${response.error!.message}`);
-        for (const d of response.error!.diagnostics ?? []) console.error(`  line ${d.line ?? '?'}:${d.column ?? '?'} ${d.message}`);
+        for (const d of response.error!.diagnostics ?? [])
+          console.error(`  line ${d.line ?? '?'}:${d.column ?? '?'} ${d.message}`);
       }
     }
     return response.ok ? 0 : 1;
@@ -202,6 +221,11 @@ export async function main(argv: string[]): Promise<number> {
         return await searchCommand(rest);
       case 'execute':
         return await executeCommand(rest);
+      case 'bench': {
+        const { runBench } = await import('../../bench/run.ts');
+        await runBench();
+        return 0;
+      }
       case '--version':
       case '-v':
         console.log(VERSION);
@@ -212,7 +236,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'help':
         return help('main');
       default:
-        throw new UsageError(`unknown command '${command}'. Commands: serve, search, execute (see duet --help)`);
+        throw new UsageError(
+          `unknown command '${command}'. Commands: serve, search, execute (see duet --help)`,
+        );
     }
   } catch (error) {
     const err = error as Error & { code?: string };

@@ -10,7 +10,11 @@ export class UsageError extends Error {
 const NAMED = /^([A-Za-z_$][\w$]*)=(.+)$/s;
 
 /** `NAME=VALUE` (NAME optional when `nameOptional`), e.g. `github=./api.github.com.json`. */
-export function splitNamed(flag: string, text: string, nameOptional = false): { name?: string; value: string } {
+export function splitNamed(
+  flag: string,
+  text: string,
+  nameOptional = false,
+): { name?: string; value: string } {
   const match = NAMED.exec(text);
   // A Windows drive letter or URL scheme is not a name: `C:\x` and `https://...` have no '='.
   if (match) return { name: match[1], value: match[2] };
@@ -27,7 +31,10 @@ export async function loadApis(specs: string[] = []): Promise<Api[]> {
   );
 }
 
-export function buildUpstreams(baseUrls: string[] = [], headers: string[] = []): Record<string, UpstreamConfig> {
+export function buildUpstreams(
+  baseUrls: string[] = [],
+  headers: string[] = [],
+): Record<string, UpstreamConfig> {
   const upstreams: Record<string, UpstreamConfig> = {};
   const get = (name: string) => (upstreams[name] ??= {});
   for (const text of baseUrls) {
@@ -49,7 +56,9 @@ export function buildUpstreams(baseUrls: string[] = [], headers: string[] = []):
     const header = value.slice(0, colon).trim();
     const headerValue = value.slice(colon + 1).trim();
     if (colon <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header) || /[\r\n\0]/.test(headerValue)) {
-      throw new UsageError(`--header ${name}=...: expected 'NAME=Header-Name: value' (e.g. github=Authorization: token X)`);
+      throw new UsageError(
+        `--header ${name}=...: expected 'NAME=Header-Name: value' (e.g. github=Authorization: token X)`,
+      );
     }
     get(name!).headers = { ...upstreams[name!]?.headers, [header]: headerValue };
   }

@@ -25,11 +25,17 @@ export function serveNode(duet: Duet, options: ServeOptions): Promise<NodeServer
       (closing ??= new Promise<void>((done) => {
         server.close(() => done());
         // Keep-alive sockets would hold close() open; in-flight requests have had their chance.
-        setTimeout(() => (server as { closeAllConnections?: () => void }).closeAllConnections?.(), 5_000).unref();
+        setTimeout(
+          () => (server as { closeAllConnections?: () => void }).closeAllConnections?.(),
+          5_000,
+        ).unref();
       }).then(() => options.onClose?.()));
     server.once('error', (error: NodeJS.ErrnoException) => {
-      const hint = error.code === 'EADDRINUSE' ? ` (port ${options.port} is taken: pick another with --port)` : '';
-      reject(new Error(`duet serve: cannot listen on ${options.host}:${options.port}${hint}: ${error.message}`));
+      const hint =
+        error.code === 'EADDRINUSE' ? ` (port ${options.port} is taken: pick another with --port)` : '';
+      reject(
+        new Error(`duet serve: cannot listen on ${options.host}:${options.port}${hint}: ${error.message}`),
+      );
     });
     server.once('listening', () => {
       const { port } = server.address() as AddressInfo;

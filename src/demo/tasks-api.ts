@@ -29,7 +29,9 @@ const Note = z
   .object({ id: z.string(), title: z.string(), text: z.string(), createdAt: z.string() })
   .openapi('Note');
 
-const NewNote = z.object({ title: z.string().min(1).max(500), text: z.string().max(100_000) }).openapi('NewNote');
+const NewNote = z
+  .object({ title: z.string().min(1).max(500), text: z.string().max(100_000) })
+  .openapi('NewNote');
 
 const Problem = z.object({ error: z.string() }).openapi('Problem');
 
@@ -81,7 +83,10 @@ const routes = {
     operationId: 'updateTask',
     tags: ['tasks'],
     summary: 'Update a task: rename it, mark it done, change notes, due date or tags',
-    request: { params: IdParam, body: { content: { 'application/json': { schema: TaskUpdate } }, required: true } },
+    request: {
+      params: IdParam,
+      body: { content: { 'application/json': { schema: TaskUpdate } }, required: true },
+    },
     responses: { 200: json(Task, 'The updated task'), 404: notFound },
   }),
   deleteTask: createRoute({
@@ -150,7 +155,8 @@ export function createDemoApi(): OpenAPIHono {
       if (!result.success) return c.json({ error: describeIssues(result.error.issues) }, 400);
     },
   });
-  const full = (c: { json: (b: unknown, s: 507) => Response }) => c.json({ error: 'demo store is full' }, 507);
+  const full = (c: { json: (b: unknown, s: 507) => Response }) =>
+    c.json({ error: 'demo store is full' }, 507);
 
   app.openapi(routes.listTasks, (c) => {
     const { done, q, tag } = c.req.valid('query');

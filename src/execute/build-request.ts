@@ -12,18 +12,27 @@ export interface RequestTarget {
   headers?: Record<string, string>;
 }
 
-export function buildRequest(op: Operation, args: unknown, target: RequestTarget, signal?: AbortSignal): Request {
+export function buildRequest(
+  op: Operation,
+  args: unknown,
+  target: RequestTarget,
+  signal?: AbortSignal,
+): Request {
   const where = `${op.api}.${op.name}`;
   if (args === undefined || args === null) args = {};
   if (typeof args !== 'object' || Array.isArray(args)) {
-    throw new ArgumentError(`${where} takes one object argument (path, query and header parameters by name, body under 'body')`);
+    throw new ArgumentError(
+      `${where} takes one object argument (path, query and header parameters by name, body under 'body')`,
+    );
   }
   const given = args as Record<string, unknown>;
   checkUnknownKeys(op, given, where);
 
   const base = new URL(target.baseUrl);
   const basePath = base.pathname.replace(/\/+$/, '');
-  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) => pathSegment(op, name, given[name], where));
+  const path = op.path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    pathSegment(op, name, given[name], where),
+  );
   const url = new URL(base.origin + basePath + path);
   if (url.origin !== base.origin || !url.pathname.startsWith(basePath)) {
     throw new ArgumentError(`${where}: path parameters must stay inside ${target.baseUrl}`);
@@ -41,7 +50,8 @@ export function buildRequest(op: Operation, args: unknown, target: RequestTarget
     }
     if (value === undefined || value === null) continue;
     if (param.in === 'header') headers.set(param.name, headerValue(value, param.name, where));
-    if (param.in === 'cookie') cookies.push(`${param.name}=${encodeURIComponent(headerValue(value, param.name, where))}`);
+    if (param.in === 'cookie')
+      cookies.push(`${param.name}=${encodeURIComponent(headerValue(value, param.name, where))}`);
   }
   if (cookies.length) headers.set('cookie', cookies.join('; '));
 
@@ -81,8 +91,9 @@ function pathSegment(op: Operation, name: string, value: unknown, where: string)
     throw new ArgumentError(`${where}: path parameter '${name}' must be a string or number`);
   }
   const text = String(value);
-  // URL parsers collapse '.', '..' and their percent-encoded forms, which would climb out of the base path.
-  if (/^(\.|%2e){1,2}$/i.test(text)) {
+  // URL parsers collapse '.' and '..' segments, which would climb out of the base path. (A literal
+  // '%2e' is safe: encoding turns it into '%252e'.)
+  if (/^\.{1,2}$/.test(text)) {
     throw new ArgumentError(`${where}: path parameter '${name}' may not be '.' or '..'`);
   }
   const declared = op.parameters.find((p) => p.in === 'path' && p.name === name);
@@ -92,7 +103,8 @@ function pathSegment(op: Operation, name: string, value: unknown, where: string)
     return text
       .split('/')
       .map((part) => {
-        if (/^(\.|%2e){1,2}$/i.test(part)) throw new ArgumentError(`${where}: '${name}' may not contain '.' or '..' segments`);
+        if (/^\.{1,2}$/.test(part))
+          throw new ArgumentError(`${where}: '${name}' may not contain '.' or '..' segments`);
         return encodeURIComponent(part);
       })
       .join('/');
@@ -101,7 +113,8 @@ function pathSegment(op: Operation, name: string, value: unknown, where: string)
 }
 
 function scalar(value: unknown, name: string, where: string): string {
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   throw new ArgumentError(`${where}: parameter '${name}' must be a string, number or boolean`);
 }
 
@@ -114,13 +127,20 @@ function appendQuery(params: URLSearchParams, param: Parameter, value: unknown, 
   if (Array.isArray(value)) {
     const items = value.map((v) => scalar(v, param.name, where));
     if (explode) for (const item of items) params.append(param.name, item);
-    else params.append(param.name, items.join(param.style === 'pipeDelimited' ? '|' : param.style === 'spaceDelimited' ? ' ' : ','));
+    else
+      params.append(
+        param.name,
+        items.join(param.style === 'pipeDelimited' ? '|' : param.style === 'spaceDelimited' ? ' ' : ','),
+      );
     return;
   }
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined && v !== null,
+    );
     if (param.style === 'deepObject') {
-      for (const [k, v] of entries) params.append(`${param.name}[${k}]`, scalar(v, `${param.name}.${k}`, where));
+      for (const [k, v] of entries)
+        params.append(`${param.name}[${k}]`, scalar(v, `${param.name}.${k}`, where));
     } else if (explode) {
       for (const [k, v] of entries) params.append(k, scalar(v, `${param.name}.${k}`, where));
     } else {
@@ -132,8 +152,11 @@ function appendQuery(params: URLSearchParams, param: Parameter, value: unknown, 
 }
 
 function headerValue(value: unknown, name: string, where: string): string {
-  const text = Array.isArray(value) ? value.map((v) => scalar(v, name, where)).join(',') : scalar(value, name, where);
-  if (/[\r\n\0]/.test(text)) throw new ArgumentError(`${where}: header parameter '${name}' may not contain CR, LF or NUL`);
+  const text = Array.isArray(value)
+    ? value.map((v) => scalar(v, name, where)).join(',')
+    : scalar(value, name, where);
+  if (/[\r\n\0]/.test(text))
+    throw new ArgumentError(`${where}: header parameter '${name}' may not contain CR, LF or NUL`);
   return text;
 }
 

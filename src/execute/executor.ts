@@ -56,7 +56,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
   const send = options.fetch ?? ((input, init) => fetch(input, init));
   const allowFetch = options.allowFetch ?? [];
-  const apis = Object.fromEntries(options.catalog.apis.map((api) => [api.name, api.operations.map((op) => op.name)]));
+  const apis = Object.fromEntries(
+    options.catalog.apis.map((api) => [api.name, api.operations.map((op) => op.name)]),
+  );
 
   function badRequest(message: string): ExecuteResponse {
     return { ok: false, error: { kind: 'bad_request', message }, logs: [], calls: [], durationMs: 0 };
@@ -65,21 +67,29 @@ export function createExecutor(options: ExecutorOptions): Executor {
   async function execute(request: ExecuteRequest): Promise<ExecuteResponse> {
     const started = performance.now();
     const { code, session, timeoutMs } = request;
-    if (typeof code !== 'string' || code.trim() === '') return badRequest("'code' must be a non-empty string");
+    if (typeof code !== 'string' || code.trim() === '')
+      return badRequest("'code' must be a non-empty string");
     if (new TextEncoder().encode(code).byteLength > maxCodeBytes) {
       return badRequest(`'code' is larger than the ${maxCodeBytes} byte limit`);
     }
     if (session !== undefined && (typeof session !== 'string' || !SESSION_ID.test(session))) {
       return badRequest("'session' must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
     }
-    if (timeoutMs !== undefined && (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > maxTimeoutMs)) {
+    if (
+      timeoutMs !== undefined &&
+      (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > maxTimeoutMs)
+    ) {
       return badRequest(`'timeoutMs' must be an integer from 1 to ${maxTimeoutMs}`);
     }
     const stripped = stripTypes(code);
     if (!stripped.ok) {
       return {
         ok: false,
-        error: { kind: 'typecheck', message: stripped.diagnostics[0].message, diagnostics: stripped.diagnostics },
+        error: {
+          kind: 'typecheck',
+          message: stripped.diagnostics[0].message,
+          diagnostics: stripped.diagnostics,
+        },
         logs: [],
         calls: [],
         durationMs: performance.now() - started,
@@ -117,14 +127,23 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return { ok: false, error: result.error, logs: result.logs, calls };
   }
 
-  function dispatch(call: HostCall, calls: CallRecord[], state: StateStore, signal: AbortSignal): Promise<unknown> {
+  function dispatch(
+    call: HostCall,
+    calls: CallRecord[],
+    state: StateStore,
+    signal: AbortSignal,
+  ): Promise<unknown> {
     switch (call.kind) {
       case 'api':
         return callApi(call.api, call.method, call.args, calls, signal);
       case 'state':
         return callState(state, call.op, call.args);
       case 'fetch':
-        return guestFetch(call.url, call.init as never, allowFetch, { fetch: send, maxBytes: maxResponseBytes, signal });
+        return guestFetch(call.url, call.init as never, allowFetch, {
+          fetch: send,
+          maxBytes: maxResponseBytes,
+          signal,
+        });
     }
   }
 
@@ -136,7 +155,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     signal: AbortSignal,
   ): Promise<unknown> {
     const op = options.catalog.operation(apiName, method);
-    if (!op) throw { message: `${apiName}.${method} is not an operation of the catalog` } satisfies HostCallError;
+    if (!op)
+      throw { message: `${apiName}.${method} is not an operation of the catalog` } satisfies HostCallError;
     const upstream = options.upstreams?.[apiName];
     const baseUrl = upstream?.baseUrl ?? options.catalog.get(apiName)?.baseUrl;
     if (!baseUrl || !/^https?:\/\//i.test(baseUrl)) {
@@ -168,7 +188,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
       record.durationMs = performance.now() - started;
       if (response.ok) return body;
       throw {
-        message: `${op.api}.${op.name}: ${request.method} ${record.path} answered ${response.status} ${response.statusText}`.trim(),
+        message:
+          `${op.api}.${op.name}: ${request.method} ${record.path} answered ${response.status} ${response.statusText}`.trim(),
         status: response.status,
         body: body ?? locationOf(response),
       } satisfies HostCallError;

@@ -1,6 +1,7 @@
 /** `fetch` for the guest: every hop checked against the egress allowlist, no credentials, bounded size. */
-import type { HostCallError } from '../sandbox/types.ts';
+
 import { type EgressRule, egressAllowed } from '../policy/egress.ts';
+import type { HostCallError } from '../sandbox/types.ts';
 import { readTextBounded } from './read-response.ts';
 
 const MAX_REDIRECTS = 5;
@@ -46,13 +47,23 @@ export async function guestFetch(
   let body = init?.body;
   for (let hop = 0; ; hop++) {
     if (!egressAllowed(url, rules)) throw denied(`egress: ${url.host} is not on the fetch allowlist`);
-    const response = await options.fetch(url, { method, headers, body, redirect: 'manual', signal: options.signal });
+    const response = await options.fetch(url, {
+      method,
+      headers,
+      body,
+      redirect: 'manual',
+      signal: options.signal,
+    });
     const location = response.headers.get('location');
     if (response.status >= 300 && response.status < 400 && location) {
       await response.body?.cancel();
-      if (hop >= MAX_REDIRECTS) throw { message: `fetch: more than ${MAX_REDIRECTS} redirects` } satisfies HostCallError;
+      if (hop >= MAX_REDIRECTS)
+        throw { message: `fetch: more than ${MAX_REDIRECTS} redirects` } satisfies HostCallError;
       url = new URL(location, url);
-      if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
+      if (
+        response.status === 303 ||
+        ((response.status === 301 || response.status === 302) && method === 'POST')
+      ) {
         method = 'GET';
         body = undefined;
       }

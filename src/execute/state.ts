@@ -43,7 +43,10 @@ export function memorySessions(): SessionStore {
   return {
     withSession(session, fn) {
       let map = sessions.get(session);
-      if (!map) sessions.set(session, (map = new Map()));
+      if (!map) {
+        map = new Map();
+        sessions.set(session, map);
+      }
       const state = memoryState(map);
       const previous = tails.get(session) ?? Promise.resolve();
       const turn = previous.then(

@@ -91,7 +91,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
       }
       const message = describeIssues(result.error.issues);
       if (c.req.path === '/v1/execute') {
-        return c.json({ ok: false, error: { kind: 'bad_request', message }, logs: [], calls: [], durationMs: 0 }, 400);
+        return c.json(
+          { ok: false, error: { kind: 'bad_request', message }, logs: [], calls: [], durationMs: 0 },
+          400,
+        );
       }
       return jsonError(c, 400, 'bad_request', message);
     },
@@ -109,7 +112,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   app.openapi(searchRoute, (c) => {
     const { query, code, limit } = c.req.valid('json');
-    if (code !== undefined) return jsonError(c, 400, 'bad_request', "'code' search is not supported yet; use 'query'");
+    if (code !== undefined) {
+      return jsonError(c, 400, 'bad_request', "'code' search is not supported yet; use 'query'") as never;
+    }
     const hits = search.search(query ?? '', { limit: limit ?? 10 });
     const results = hits.map(({ operation: op }) => ({
       api: op.api,
@@ -154,7 +159,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
       const kind = status === 413 ? 'payload_too_large' : status === 401 ? 'unauthorized' : 'bad_request';
       return jsonError(c, status as 400, kind, error.message || 'bad request');
     }
-    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(error) }));
+    console.error(
+      JSON.stringify({ level: 'error', msg: 'unhandled error', path: c.req.path, error: String(error) }),
+    );
     return jsonError(c, 500, 'internal', 'internal error: the server log has the details');
   });
   return app;

@@ -11,7 +11,11 @@ export const ErrorBody = z
 export const SearchRequest = z
   .object({
     query: z.string().max(10_000).optional().openapi({ example: 'create a task' }),
-    code: z.string().max(100_000).optional().openapi({ description: 'Not yet supported: JavaScript run over the catalog' }),
+    code: z
+      .string()
+      .max(100_000)
+      .optional()
+      .openapi({ description: 'Not yet supported: JavaScript run over the catalog' }),
     limit: z.number().int().min(1).max(100).optional().openapi({ example: 5 }),
   })
   .openapi('SearchRequest');
@@ -36,8 +40,14 @@ export const ExecuteRequest = z
     code: z
       .string()
       .min(1)
-      .openapi({ example: "const task = await demo.createTask({ body: { title: 'Try duet' } });\nreturn task;" }),
-    session: z.string().regex(SESSION_PATTERN).optional().openapi({ description: 'Session whose state the run sees' }),
+      .openapi({
+        example: "const task = await demo.createTask({ body: { title: 'Try duet' } });\nreturn task;",
+      }),
+    session: z
+      .string()
+      .regex(SESSION_PATTERN)
+      .optional()
+      .openapi({ description: 'Session whose state the run sees' }),
     timeoutMs: z.number().int().min(1).optional(),
   })
   .openapi('ExecuteRequest');
@@ -48,10 +58,22 @@ export const ExecuteResponse = z
     result: z.unknown().optional(),
     error: z
       .object({
-        kind: z.enum(['typecheck', 'policy', 'timeout', 'memory', 'runtime', 'egress', 'rate_limit', 'limit', 'bad_request']),
+        kind: z.enum([
+          'typecheck',
+          'policy',
+          'timeout',
+          'memory',
+          'runtime',
+          'egress',
+          'rate_limit',
+          'limit',
+          'bad_request',
+        ]),
         message: z.string(),
         diagnostics: z
-          .array(z.object({ message: z.string(), line: z.number().optional(), column: z.number().optional() }))
+          .array(
+            z.object({ message: z.string(), line: z.number().optional(), column: z.number().optional() }),
+          )
           .optional(),
       })
       .optional(),

@@ -8,7 +8,8 @@ export interface EgressRule {
 export function parseEgressRule(text: string): EgressRule {
   const trimmed = text.trim().toLowerCase();
   const match = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+|\*\.[a-z0-9.-]+)(?::(\d{1,5}))?$/.exec(trimmed);
-  if (!match) throw new Error(`egress: '${text}' is not HOST or HOST:PORT (e.g. api.example.com or localhost:8080)`);
+  if (!match)
+    throw new Error(`egress: '${text}' is not HOST or HOST:PORT (e.g. api.example.com or localhost:8080)`);
   return { host: match[1], port: match[2] };
 }
 

@@ -17,7 +17,10 @@ export interface Upstream {
 
 export async function startUpstream(): Promise<Upstream> {
   const received: Received[] = [];
-  const issues = new Map<string, { number: number; title: string; body?: string; state: string; labels: unknown[] }[]>();
+  const issues = new Map<
+    string,
+    { number: number; title: string; body?: string; state: string; labels: unknown[] }[]
+  >();
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));
@@ -35,11 +38,25 @@ export async function startUpstream(): Promise<Upstream> {
         issues.set(key, list);
         if (req.method === 'POST') {
           const input = JSON.parse(body);
-          const issue = { number: list.length + 1, title: input.title, body: input.body, state: 'open', labels: input.labels ?? [] };
+          const issue = {
+            number: list.length + 1,
+            title: input.title,
+            body: input.body,
+            state: 'open',
+            labels: input.labels ?? [],
+          };
           list.push(issue);
           return send(201, issue);
         }
-        if (req.method === 'GET') return send(200, list.filter((i) => (url.searchParams.get('state') ?? 'open') === 'all' || i.state === (url.searchParams.get('state') ?? 'open')));
+        if (req.method === 'GET')
+          return send(
+            200,
+            list.filter(
+              (i) =>
+                (url.searchParams.get('state') ?? 'open') === 'all' ||
+                i.state === (url.searchParams.get('state') ?? 'open'),
+            ),
+          );
       }
       if (url.pathname === '/redirect') return send(302, undefined, { location: '/elsewhere' });
       if (url.pathname === '/text') {

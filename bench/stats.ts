@@ -1,0 +1,38 @@
+/** Timing helpers for the benchmark: percentiles over repeated samples and a markdown table. */
+
+export interface Stats {
+  p50: number;
+  p95: number;
+  mean: number;
+  n: number;
+}
+
+export function summarise(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+    n: samples.length,
+  };
+}
+
+export async function sample(n: number, fn: () => unknown, warmup = Math.min(50, n)): Promise<Stats> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return summarise(samples);
+}
+
+export const ms = (value: number): string =>
+  value < 1 ? `${(value * 1000).toFixed(0)} µs` : `${value.toFixed(2)} ms`;
+
+export function table(title: string, header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [`\n### ${title}\n`, line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
