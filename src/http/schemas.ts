@@ -37,12 +37,9 @@ export const SESSION_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export const ExecuteRequest = z
   .object({
-    code: z
-      .string()
-      .min(1)
-      .openapi({
-        example: "const task = await demo.createTask({ body: { title: 'Try duet' } });\nreturn task;",
-      }),
+    code: z.string().min(1).openapi({
+      example: "const task = await demo.createTask({ body: { title: 'Try duet' } });\nreturn task;",
+    }),
     session: z
       .string()
       .regex(SESSION_PATTERN)
