@@ -1,5 +1,6 @@
 /** duet: search + execute over real APIs, with a sandbox and durable sessions, on any runtime. */
 export * from './catalog/index.ts';
+export { buildUpstreams, loadApis, splitNamed, UsageError } from './config/options.ts';
 export { createDuet, DEMO_API, type Duet, type DuetConfig } from './duet.ts';
 export * from './execute/index.ts';
 export { type AppOptions, createApp } from './http/app.ts';

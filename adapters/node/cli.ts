@@ -2,8 +2,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { operationSignature } from '../../src/catalog/index.ts';
+import { buildUpstreams, loadApis, UsageError } from '../../src/config/options.ts';
 import { createDuet, type Duet } from '../../src/duet.ts';
-import { buildUpstreams, loadApis, UsageError } from './options.ts';
+import { readSource } from './read-source.ts';
 import { createWorkerSandbox } from './sandbox-pool.ts';
 import { serveNode } from './serve.ts';
 import { VERSION } from './version.ts';
@@ -70,7 +71,7 @@ const notYet = ['mcp', 'token', 'read-only', 'rate-limit', 'policy', 'llm-url', 
 async function makeDuet(
   values: Record<string, unknown>,
 ): Promise<{ duet: Duet; close: () => Promise<void> }> {
-  const apis = await loadApis(values.spec as string[] | undefined);
+  const apis = await loadApis(values.spec as string[] | undefined, readSource);
   const sandbox = createWorkerSandbox();
   try {
     const duet = createDuet({
@@ -133,7 +134,7 @@ async function searchCommand(args: string[]): Promise<number> {
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     throw new UsageError(`--limit ${values.limit}: 1 to 100`);
-  const apis = await loadApis(values.spec);
+  const apis = await loadApis(values.spec, readSource);
   const duet = createDuet({
     apis,
     sandbox: { run: () => Promise.reject(new Error('unused')), close: async () => {} },

@@ -1,6 +1,5 @@
 /** duet on Node: the HTTP server, the worker-thread sandbox pool and spec loading from files or URLs. */
 export { main } from './cli.ts';
-export { buildUpstreams, loadApis } from './options.ts';
 export { readSource } from './read-source.ts';
 export { createWorkerSandbox } from './sandbox-pool.ts';
 export { type NodeServer, type ServeOptions, serveNode } from './serve.ts';

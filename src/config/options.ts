@@ -1,7 +1,6 @@
-/** Turns the CLI's repeatable NAME=VALUE flags into duet's config (specs, base URLs, headers). */
-import { type Api, loadSpec } from '../../src/catalog/index.ts';
-import type { UpstreamConfig } from '../../src/execute/executor.ts';
-import { readSource } from './read-source.ts';
+/** Turns the CLI's repeatable NAME=VALUE flags into duet's config (specs, base URLs, headers), on any runtime. */
+import { type Api, loadSpec } from '../catalog/index.ts';
+import type { UpstreamConfig } from '../execute/executor.ts';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -22,7 +21,11 @@ export function splitNamed(
   throw new UsageError(`--${flag} ${text}: expected NAME=VALUE, e.g. --${flag} github=...`);
 }
 
-export async function loadApis(specs: string[] = []): Promise<Api[]> {
+/** Loads every `--spec [NAME=]PATH_OR_URL`; `readSource` is the runtime's file-or-URL reader. */
+export async function loadApis(
+  specs: string[] = [],
+  readSource: (source: string) => Promise<string>,
+): Promise<Api[]> {
   return Promise.all(
     specs.map((text) => {
       const { name, value } = splitNamed('spec', text, true);
