@@ -145,3 +145,42 @@ describe('duet serve, end to end', () => {
     }
   });
 });
+
+describe('duet serve --runtime: the same server on Bun and Deno', () => {
+  for (const runtime of ['bun', 'deno']) {
+    it(`serves search and execute on ${runtime}`, async () => {
+      const server = await startServer(['--runtime', runtime, '--spec', `github=${githubSpecPath}`]);
+      try {
+        expect(server.stderr()).toContain(`"runtime":"${runtime}"`);
+        expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+        const search = (await (
+          await fetch(`${server.url}/v1/search`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: 'create an issue', limit: 1 }),
+          })
+        ).json()) as any;
+        expect(search.results[0]).toMatchObject({ name: 'issuesCreate', method: 'POST' });
+        const execute = (await (
+          await fetch(`${server.url}/v1/execute`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              code: `await state.put('k', [1, 'two']); return { k: await state.get('k'), t: typeof github.issuesCreate };`,
+              session: 'rt',
+            }),
+          })
+        ).json()) as any;
+        expect(execute).toMatchObject({ ok: true, result: { k: [1, 'two'], t: 'function' } });
+        const bad = await fetch(`${server.url}/v1/execute`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{nope',
+        });
+        expect(bad.status).toBe(400);
+      } finally {
+        expect(await server.stop('SIGTERM')).toBe(0);
+      }
+    });
+  }
+});

@@ -3,11 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { operationSignature } from '../../src/catalog/index.ts';
 import { buildUpstreams, loadApis, UsageError } from '../../src/config/options.ts';
+import { listeningLine } from '../../src/config/serve-config.ts';
 import { createDuet, type Duet } from '../../src/duet.ts';
+import { VERSION } from './package-info.ts';
 import { readSource } from './read-source.ts';
 import { createWorkerSandbox } from './sandbox-pool.ts';
 import { serveNode } from './serve.ts';
-import { VERSION } from './version.ts';
+import { serveOnRuntime, spawnableRuntimes } from './spawn-runtime.ts';
 
 const SOURCES = `
   --spec [NAME=]PATH_OR_URL   OpenAPI 3.x / Swagger 2.0 document, JSON or YAML (repeatable);
@@ -35,7 +37,8 @@ Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET
 
   --port N                    port to listen on (default 8787; 0 picks a free one)
   --host HOST                 interface to bind (default 127.0.0.1)
-  --runtime node              runtime to serve on (this version: node)
+  --runtime RUNTIME           node (default), bun or deno: the same server on that runtime, using
+                              the binaries npm install put in node_modules
   --data DIR                  where durable state lives (default ./.duet)${SOURCES}
   -h, --help                  this help`,
   search: `Usage: duet search QUERY [options]
@@ -105,20 +108,32 @@ async function serveCommand(args: string[]): Promise<number> {
     if ((values as Record<string, unknown>)[name])
       throw new UsageError(`--${name} is not available in duet ${VERSION} yet`);
   }
-  if (values.runtime !== 'node') {
-    throw new UsageError(
-      `--runtime ${values.runtime}: this version serves on node only (bun, deno and workerd are coming)`,
-    );
-  }
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port ${values.port}: not a port number`);
+  }
+  if (values.runtime !== 'node') {
+    if (!spawnableRuntimes.includes(values.runtime)) {
+      throw new UsageError(
+        `--runtime ${values.runtime}: choose one of node, ${spawnableRuntimes.join(', ')}`,
+      );
+    }
+    // Bad flags fail here, in the parent, rather than in the child.
+    buildUpstreams(values['base-url'], values.header);
+    return serveOnRuntime(values.runtime, {
+      port,
+      host: values.host,
+      data: values.data,
+      specs: values.spec ?? [],
+      baseUrls: values['base-url'] ?? [],
+      headers: values.header ?? [],
+      allowFetch: values['allow-fetch'] ?? [],
+      version: VERSION,
+    });
+  }
   const { duet, close } = await makeDuet(values);
   const server = await serveNode(duet, { port, host: values.host, onClose: close });
-  const apis = duet.catalog.apis.map((api) => `${api.name} (${api.operations.length} operations)`).join(', ');
-  console.error(
-    JSON.stringify({ level: 'info', msg: `duet listening on ${server.url}`, url: server.url, apis }),
-  );
+  console.error(listeningLine(server.url, duet, 'node'));
   return new Promise(() => {});
 }
 

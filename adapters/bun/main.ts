@@ -1,0 +1,44 @@
+/** `duet serve --runtime bun`: the same server on Bun.serve, started by the Node CLI with a JSON config. */
+
+import { fetchText } from '../../src/catalog/index.ts';
+import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/config/serve-config.ts';
+import { createQuickJSSandbox } from '../../src/sandbox/index.ts';
+
+declare const Bun: {
+  file(path: string): { text(): Promise<string>; exists(): Promise<boolean> };
+  serve(options: {
+    port: number;
+    hostname: string;
+    fetch: (request: Request) => Response | Promise<Response>;
+  }): {
+    port: number;
+    stop(closeActiveConnections?: boolean): Promise<void>;
+  };
+};
+declare const process: {
+  argv: string[];
+  on(signal: string, fn: () => void): void;
+  exit(code: number): never;
+};
+
+async function readSource(source: string): Promise<string> {
+  if (/^https?:\/\//i.test(source)) return fetchText(source);
+  const file = Bun.file(source);
+  if (!(await file.exists())) throw new Error(`${source}: cannot read the spec (no such file)`);
+  return file.text();
+}
+
+const config = JSON.parse(process.argv[2]) as ServeConfig;
+const sandbox = createQuickJSSandbox();
+const duet = await duetFromConfig(config, { readSource, sandbox });
+const server = Bun.serve({ port: config.port, hostname: config.host, fetch: duet.app.fetch });
+const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+console.error(listeningLine(`http://${host}:${server.port}`, duet, 'bun'));
+
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.on(signal, async () => {
+    await server.stop(false);
+    await sandbox.close();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,48 @@
+/** `duet serve --runtime deno`: the same server on Deno.serve, started by the Node CLI with a JSON config. */
+
+import { fetchText } from '../../src/catalog/index.ts';
+import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/config/serve-config.ts';
+import { createQuickJSSandbox } from '../../src/sandbox/index.ts';
+
+declare const Deno: {
+  args: string[];
+  readTextFile(path: string): Promise<string>;
+  serve(
+    options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): { shutdown(): Promise<void>; finished: Promise<void> };
+  addSignalListener(signal: string, fn: () => void): void;
+  exit(code: number): never;
+};
+
+async function readSource(source: string): Promise<string> {
+  if (/^https?:\/\//i.test(source)) return fetchText(source);
+  try {
+    return await Deno.readTextFile(source);
+  } catch (error) {
+    throw new Error(
+      `${source}: cannot read the spec (${(error as Error).name === 'NotFound' ? 'no such file' : error})`,
+    );
+  }
+}
+
+const config = JSON.parse(Deno.args[0]) as ServeConfig;
+const sandbox = createQuickJSSandbox();
+const duet = await duetFromConfig(config, { readSource, sandbox });
+const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+const server = Deno.serve(
+  {
+    port: config.port,
+    hostname: config.host,
+    onListen: ({ port }) => console.error(listeningLine(`http://${host}:${port}`, duet, 'deno')),
+  },
+  duet.app.fetch,
+);
+
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  Deno.addSignalListener(signal, async () => {
+    await server.shutdown();
+    await sandbox.close();
+    Deno.exit(0);
+  });
+}

@@ -1,0 +1,39 @@
+/** `duet serve --runtime bun|deno`: runs that runtime's entry as a child with the resolved config. */
+import { spawn } from 'node:child_process';
+import type { ServeConfig } from '../../src/config/serve-config.ts';
+import { packageRoot, runtimeBinary } from './package-info.ts';
+
+const commands: Record<string, (entry: string) => { bin: string; args: string[] }> = {
+  bun: (entry) => ({ bin: runtimeBinary('bun'), args: [entry] }),
+  deno: (entry) => ({
+    bin: runtimeBinary('deno'),
+    // Least privilege: network for serving and upstream calls, files for specs and --data, env for config.
+    args: [
+      'run',
+      '--no-prompt',
+      '--allow-net',
+      '--allow-read',
+      '--allow-write',
+      '--allow-env',
+      '--unstable-kv',
+      entry,
+    ],
+  }),
+};
+
+export const spawnableRuntimes: string[] = Object.keys(commands);
+
+/** Resolves with the child's exit code; SIGTERM/SIGINT to this process are passed on to the child. */
+export function serveOnRuntime(runtime: string, config: ServeConfig): Promise<number> {
+  const { bin, args } = commands[runtime](`${packageRoot}adapters/${runtime}/main.ts`);
+  const child = spawn(bin, [...args, JSON.stringify(config)], { stdio: 'inherit' });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) =>
+      reject(
+        new Error(`duet serve --runtime ${runtime}: cannot start ${bin} (${error.message}); run npm install`),
+      ),
+    );
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}

@@ -1,0 +1,42 @@
+/** The serve configuration every runtime's entry receives, and how it becomes a running duet. */
+import { createDuet, type Duet } from '../duet.ts';
+import type { SessionStore } from '../execute/state.ts';
+import type { Sandbox } from '../sandbox/types.ts';
+import { buildUpstreams, loadApis } from './options.ts';
+
+/** What `duet serve` resolved from its flags; passed as JSON to the entry of `--runtime bun|deno|workerd`. */
+export interface ServeConfig {
+  port: number;
+  host: string;
+  /** Where durable state lives. */
+  data: string;
+  specs: string[];
+  baseUrls: string[];
+  headers: string[];
+  allowFetch: string[];
+  version: string;
+}
+
+export interface RuntimePieces {
+  readSource: (source: string) => Promise<string>;
+  sandbox: Sandbox;
+  sessions?: SessionStore;
+}
+
+export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces): Promise<Duet> {
+  const apis = await loadApis(config.specs, pieces.readSource);
+  return createDuet({
+    apis,
+    sandbox: pieces.sandbox,
+    sessions: pieces.sessions,
+    upstreams: buildUpstreams(config.baseUrls, config.headers),
+    allowFetch: config.allowFetch,
+    version: config.version,
+  });
+}
+
+/** The one log line a server prints once it listens; tools (and tests) read the URL from it. */
+export function listeningLine(url: string, duet: Duet, runtime: string): string {
+  const apis = duet.catalog.apis.map((api) => `${api.name} (${api.operations.length} operations)`).join(', ');
+  return JSON.stringify({ level: 'info', msg: `duet listening on ${url}`, url, runtime, apis });
+}
