@@ -1,10 +1,13 @@
 /** The `duet` command line: serve, search and execute (Node entry; `bin.js` loads the built copy). */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { operationSignature } from '../../src/catalog/index.ts';
 import { buildUpstreams, loadApis, UsageError } from '../../src/config/options.ts';
 import { listeningLine } from '../../src/config/serve-config.ts';
 import { createDuet, type Duet } from '../../src/duet.ts';
+import { createMcpServer } from '../../src/http/mcp.ts';
+import { toolSizes } from '../../src/http/tool-sizes.ts';
 import { VERSION } from './package-info.ts';
 import { readSource } from './read-source.ts';
 import { createWorkerSandbox } from './sandbox-pool.ts';
@@ -28,6 +31,8 @@ Commands:
   serve      start the HTTP server (search, execute, docs at /docs)
   search     search the API catalog from the command line
   execute    run a TypeScript snippet against the catalog
+  mcp        serve the two tools over MCP on standard input/output (for desktop MCP clients)
+  tokens     compare the size of classic one-tool-per-operation definitions with duet's two tools
   bench      measure spec load, search and execute latency on this machine
 
 Run 'duet <command> --help' for a command's options. 'duet --version' prints the version.`,
@@ -59,6 +64,20 @@ Reads FILE, or standard input when FILE is '-' or absent.
   -h, --help                  this help`,
 };
 
+HELP.mcp = `Usage: duet mcp [options]
+
+Serve duet's two MCP tools, search and execute, over standard input/output.
+${SOURCES}
+  -h, --help                  this help`;
+
+HELP.tokens = `Usage: duet tokens [options]
+
+Print the size of the tool definitions an agent must read: one tool per operation (classic MCP
+wrapping of the specs) against duet's two tools, in characters and estimated tokens (characters / 4).
+${SOURCES.split('\n').slice(0, 4).join('\n')}
+  --json                      print the figures as JSON
+  -h, --help                  this help`;
+
 const sourceOptions = {
   spec: { type: 'string', multiple: true },
   'base-url': { type: 'string', multiple: true },
@@ -70,6 +89,12 @@ const sourceOptions = {
 // Flags of the DESIGN.md contract whose features are not in this version yet: refusing them loudly is
 // safer than ignoring, say, --token and serving without authentication.
 const notYet = ['mcp', 'token', 'read-only', 'rate-limit', 'policy', 'llm-url', 'llm-model', 'llm-provider'];
+
+/** Search and tokens never run code. */
+const noSandbox = {
+  run: () => Promise.reject(new Error('this command runs no code')),
+  close: async () => {},
+};
 
 async function makeDuet(
   values: Record<string, unknown>,
@@ -222,6 +247,42 @@ async function executeCommand(args: string[]): Promise<number> {
   }
 }
 
+async function mcpCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: sourceOptions });
+  if (values.help) return help('mcp');
+  const { duet, close } = await makeDuet(values);
+  const server = createMcpServer({ ...duet, version: VERSION });
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  return new Promise((resolve) => {
+    // The client closing stdin ends the session.
+    transport.onclose = () => close().then(() => resolve(0));
+    process.stdin.on('end', () => void server.close());
+  });
+}
+
+async function tokensCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...sourceOptions, json: { type: 'boolean' } } });
+  if (values.help) return help('tokens');
+  const apis = await loadApis(values.spec, readSource);
+  const duet = createDuet({ apis, sandbox: noSandbox });
+  const sizes = toolSizes(duet.catalog);
+  if (values.json) {
+    console.log(JSON.stringify(sizes, null, 2));
+    return 0;
+  }
+  const row = (name: string, s: { tools: number; characters: number; tokens: number }) =>
+    `| ${name} | ${s.tools} | ${s.characters.toLocaleString('en')} | ${s.tokens.toLocaleString('en')} |`;
+  console.log('| tool definitions | tools | characters | estimated tokens |\n| --- | --- | --- | --- |');
+  for (const [api, size] of Object.entries(sizes.perApi)) console.log(row(`classic: ${api}`, size));
+  if (Object.keys(sizes.perApi).length > 1) console.log(row('classic: all APIs', sizes.classic));
+  console.log(row('duet: search + execute', sizes.duet));
+  console.log(
+    `\nduet's definitions are ${(sizes.classic.characters / sizes.duet.characters).toFixed(0)}x smaller.`,
+  );
+  return 0;
+}
+
 function help(topic: string): number {
   console.log(HELP[topic]);
   return 0;
@@ -237,6 +298,10 @@ export async function main(argv: string[]): Promise<number> {
         return await searchCommand(rest);
       case 'execute':
         return await executeCommand(rest);
+      case 'mcp':
+        return await mcpCommand(rest);
+      case 'tokens':
+        return await tokensCommand(rest);
       case 'bench': {
         const { runBench } = await import('../../bench/run.ts');
         await runBench();

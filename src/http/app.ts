@@ -4,12 +4,12 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Catalog } from '../catalog/index.ts';
-import { operationSignature } from '../catalog/index.ts';
 import type { Executor } from '../execute/executor.ts';
 import type { SessionStore } from '../execute/state.ts';
 import type { SearchIndex } from '../search/types.ts';
 import { docsPage } from './docs-page.ts';
 import { describeIssues, jsonError } from './errors.ts';
+import { handleMcpRequest } from './mcp.ts';
 import {
   ErrorBody,
   ExecuteRequest,
@@ -19,6 +19,7 @@ import {
   SearchResponse,
   SessionState,
 } from './schemas.ts';
+import { searchResults } from './tools.ts';
 
 export interface AppOptions {
   catalog: Catalog;
@@ -100,13 +101,12 @@ export function createApp(options: AppOptions): OpenAPIHono {
     },
   });
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: maxBodyBytes,
-      onError: (c) => jsonError(c, 413, 'payload_too_large', `request body exceeds ${maxBodyBytes} bytes`),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: maxBodyBytes,
+    onError: (c) => jsonError(c, 413, 'payload_too_large', `request body exceeds ${maxBodyBytes} bytes`),
+  });
+  app.use('/v1/*', limitBody);
+  app.use('/mcp', limitBody);
 
   app.openapi(healthRoute, (c) => c.json({ ok: true as const }, 200));
 
@@ -115,16 +115,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     if (code !== undefined) {
       return jsonError(c, 400, 'bad_request', "'code' search is not supported yet; use 'query'") as never;
     }
-    const hits = search.search(query ?? '', { limit: limit ?? 10 });
-    const results = hits.map(({ operation: op }) => ({
-      api: op.api,
-      name: op.name,
-      method: op.method.toUpperCase(),
-      path: op.path,
-      summary: op.summary,
-      declaration: operationSignature(catalog.get(op.api)!, op),
-    }));
-    return c.json({ results }, 200);
+    return c.json({ results: searchResults(catalog, search, query ?? '', limit ?? 10) }, 200);
   });
 
   app.openapi(executeRoute, async (c) => {
@@ -148,6 +139,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
     },
   });
   app.get('/docs', (c) => c.html(docsPage()));
+  app.on(['GET', 'POST', 'DELETE'], '/mcp', (c) =>
+    handleMcpRequest(c.req.raw, { catalog, search, executor, version: options.version }),
+  );
   app.get('/', (c) => c.redirect('/docs'));
 
   for (const [prefix, mounted] of Object.entries(options.mounts ?? {})) app.route(prefix, mounted);

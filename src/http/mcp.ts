@@ -1,0 +1,65 @@
+/** The MCP endpoint: exactly two tools, search and execute, over Streamable HTTP (a fresh server per request). */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Executor } from '../execute/executor.ts';
+import type { SearchIndex } from '../search/types.ts';
+import {
+  executeInput,
+  executeToolDescription,
+  searchInput,
+  searchResults,
+  searchToolDescription,
+} from './tools.ts';
+
+export interface McpOptions {
+  catalog: Catalog;
+  search: SearchIndex;
+  executor: Executor;
+  version?: string;
+}
+
+const text = (value: unknown) => [{ type: 'text' as const, text: JSON.stringify(value) }];
+
+export function createMcpServer(options: McpOptions): McpServer {
+  const { catalog, search, executor } = options;
+  const server = new McpServer({ name: 'duet', version: options.version ?? '0.0.0' });
+  server.registerTool(
+    'search',
+    {
+      description: searchToolDescription(catalog),
+      inputSchema: searchInput,
+      annotations: { readOnlyHint: true },
+    },
+    async ({ query, limit }) => ({
+      content: text({ results: searchResults(catalog, search, query, limit ?? 10) }),
+    }),
+  );
+  server.registerTool(
+    'execute',
+    {
+      description: executeToolDescription,
+      inputSchema: executeInput,
+    },
+    async (args) => {
+      const response = await executor.execute(args);
+      return { content: text(response), isError: !response.ok };
+    },
+  );
+  return server;
+}
+
+/** Serves one MCP request statelessly: several clients at once need no shared transport state. */
+export async function handleMcpRequest(request: Request, options: McpOptions): Promise<Response> {
+  const server = createMcpServer(options);
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: true,
+  });
+  await server.connect(transport);
+  try {
+    return await transport.handleRequest(request);
+  } finally {
+    void server.close();
+  }
+}
