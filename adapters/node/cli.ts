@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { operationSignature } from '../../src/catalog/index.ts';
-import { buildUpstreams, loadApis, UsageError } from '../../src/config/options.ts';
+import { buildUpstreams, loadApis, loadMcpApis, UsageError } from '../../src/config/options.ts';
 import { listeningLine } from '../../src/config/serve-config.ts';
 import { createDuet, type Duet } from '../../src/duet.ts';
 import { createMcpServer } from '../../src/http/mcp.ts';
@@ -17,6 +17,7 @@ import { serveOnRuntime, spawnableRuntimes } from './spawn-runtime.ts';
 const SOURCES = `
   --spec [NAME=]PATH_OR_URL   OpenAPI 3.x / Swagger 2.0 document, JSON or YAML (repeatable);
                               without any --spec, the bundled demo API (tasks and notes)
+  --mcp NAME=URL              import the tools of the MCP server at URL (Streamable HTTP) as API NAME
   --base-url NAME=URL         send API NAME's calls to URL instead of the spec's server (repeatable)
   --header NAME=H: value      add header H to every call to API NAME, e.g. credentials (repeatable);
                               added by the host, never visible to the snippet
@@ -80,6 +81,7 @@ ${SOURCES.split('\n').slice(0, 4).join('\n')}
 
 const sourceOptions = {
   spec: { type: 'string', multiple: true },
+  mcp: { type: 'string', multiple: true },
   'base-url': { type: 'string', multiple: true },
   header: { type: 'string', multiple: true },
   'allow-fetch': { type: 'string', multiple: true },
@@ -88,7 +90,17 @@ const sourceOptions = {
 
 // Flags of the DESIGN.md contract whose features are not in this version yet: refusing them loudly is
 // safer than ignoring, say, --token and serving without authentication.
-const notYet = ['mcp', 'token', 'read-only', 'rate-limit', 'policy', 'llm-url', 'llm-model', 'llm-provider'];
+const notYet = ['token', 'read-only', 'rate-limit', 'policy', 'llm-url', 'llm-model', 'llm-provider'];
+
+/** The APIs of --spec and --mcp, with --base-url and --header settings. */
+async function loadSources(values: Record<string, unknown>) {
+  const upstreams = buildUpstreams(values['base-url'] as string[], values.header as string[]);
+  const apis = [
+    ...(await loadApis(values.spec as string[] | undefined, readSource)),
+    ...(await loadMcpApis(values.mcp as string[] | undefined, upstreams)),
+  ];
+  return { apis, upstreams };
+}
 
 /** Search and tokens never run code. */
 const noSandbox = {
@@ -99,13 +111,13 @@ const noSandbox = {
 async function makeDuet(
   values: Record<string, unknown>,
 ): Promise<{ duet: Duet; close: () => Promise<void> }> {
-  const apis = await loadApis(values.spec as string[] | undefined, readSource);
+  const { apis, upstreams } = await loadSources(values);
   const sandbox = createWorkerSandbox();
   try {
     const duet = createDuet({
       apis,
       sandbox,
-      upstreams: buildUpstreams(values['base-url'] as string[], values.header as string[]),
+      upstreams,
       allowFetch: values['allow-fetch'] as string[] | undefined,
       version: VERSION,
     });
@@ -150,6 +162,7 @@ async function serveCommand(args: string[]): Promise<number> {
       host: values.host,
       data: values.data,
       specs: values.spec ?? [],
+      mcp: values.mcp ?? [],
       baseUrls: values['base-url'] ?? [],
       headers: values.header ?? [],
       allowFetch: values['allow-fetch'] ?? [],
@@ -174,7 +187,7 @@ async function searchCommand(args: string[]): Promise<number> {
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100)
     throw new UsageError(`--limit ${values.limit}: 1 to 100`);
-  const apis = await loadApis(values.spec, readSource);
+  const { apis } = await loadSources(values);
   const duet = createDuet({
     apis,
     sandbox: { run: () => Promise.reject(new Error('unused')), close: async () => {} },
@@ -264,7 +277,7 @@ async function mcpCommand(args: string[]): Promise<number> {
 async function tokensCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { ...sourceOptions, json: { type: 'boolean' } } });
   if (values.help) return help('tokens');
-  const apis = await loadApis(values.spec, readSource);
+  const { apis } = await loadSources(values);
   const duet = createDuet({ apis, sandbox: noSandbox });
   const sizes = toolSizes(duet.catalog);
   if (values.json) {

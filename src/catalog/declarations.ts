@@ -83,7 +83,13 @@ function declareSignatureAtDepth(api: Api, operation: Operation, maxDepth: numbe
     required ||= body.required;
     members.push(`body${body.required ? '' : '?'}: ${schemaToTs(body.schema, ctx)}`);
   }
-  const args = members.length === 0 ? '{}' : `{ ${members.join('; ')} }`;
+  let args = members.length === 0 ? '{}' : `{ ${members.join('; ')} }`;
+  if (operation.input !== undefined) {
+    // Function-style operations take their input object as it is.
+    args = schemaToTs(operation.input, ctx);
+    const input = operation.input;
+    required = typeof input === 'object' && Array.isArray(input.required) && input.required.length > 0;
+  }
   const response = operation.response;
   const result =
     response?.schema !== undefined

@@ -4,6 +4,7 @@ export { apiNameFromSource, apiNameProblem, checkApiName } from './api-name.ts';
 export { type BuildApiOptions, buildApi } from './build-api.ts';
 export { Catalog } from './catalog.ts';
 export { type ApiDeclarationOptions, apiDeclaration, operationSignature } from './declarations.ts';
+export { type ApiDefinition, defineApi, defineFunction, type FunctionDefinition } from './define-api.ts';
 export {
   fetchText,
   isHttpUrl,
@@ -12,6 +13,7 @@ export {
   type ReadText,
   readTextWith,
 } from './load-spec.ts';
+export { loadMcpApi, type McpSourceOptions } from './mcp-source.ts';
 export { isIdentifier, operationMethodName, toLowerCamel, toPascal } from './naming.ts';
 export { parseSpecText } from './parse-spec-text.ts';
 export { reservedGlobals } from './reserved-globals.ts';

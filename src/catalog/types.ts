@@ -53,6 +53,11 @@ export interface Operation {
   parameters: Parameter[];
   requestBody?: RequestBody;
   response?: ResponseShape;
+  /**
+   * Set for function-style operations (typed functions, MCP tools): the guest's one argument object is
+   * the input itself, validated against this schema, and the API's `invoke` runs it instead of HTTP.
+   */
+  input?: JsonSchema;
 }
 
 export interface Api {
@@ -68,6 +73,8 @@ export interface Api {
   operations: Operation[];
   /** Named schemas that `$ref`s in operations point at, keyed by schema name. */
   schemas: Record<string, JsonSchema>;
+  /** Runs a function-style operation (see `Operation.input`) in the host; HTTP APIs have none. */
+  invoke?: (operation: string, args: unknown, signal?: AbortSignal) => Promise<unknown>;
 }
 
 /** Thrown for any document that cannot become an API; the message names the source and the problem. */

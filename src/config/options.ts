@@ -1,5 +1,5 @@
 /** Turns the CLI's repeatable NAME=VALUE flags into duet's config (specs, base URLs, headers), on any runtime. */
-import { type Api, loadSpec } from '../catalog/index.ts';
+import { type Api, loadMcpApi, loadSpec } from '../catalog/index.ts';
 import type { UpstreamConfig } from '../execute/executor.ts';
 
 export class UsageError extends Error {
@@ -66,4 +66,19 @@ export function buildUpstreams(
     get(name!).headers = { ...upstreams[name!]?.headers, [header]: headerValue };
   }
   return upstreams;
+}
+
+/** Connects every `--mcp NAME=URL` and imports its tools; `--header NAME=...` for that NAME goes to the MCP server. */
+export async function loadMcpApis(
+  flags: string[] = [],
+  upstreams: Record<string, UpstreamConfig> = {},
+): Promise<Api[]> {
+  return Promise.all(
+    flags.map((text) => {
+      const { name, value } = splitNamed('mcp', text);
+      if (!/^https?:\/\//i.test(value))
+        throw new UsageError(`--mcp ${text}: expected NAME=http(s)://... (Streamable HTTP)`);
+      return loadMcpApi(name!, value, { headers: upstreams[name!]?.headers });
+    }),
+  );
 }

@@ -2,7 +2,7 @@
 import { createDuet, type Duet } from '../duet.ts';
 import type { SessionStore } from '../execute/state.ts';
 import type { Sandbox } from '../sandbox/types.ts';
-import { buildUpstreams, loadApis } from './options.ts';
+import { buildUpstreams, loadApis, loadMcpApis } from './options.ts';
 
 /** What `duet serve` resolved from its flags; passed as JSON to the entry of `--runtime bun|deno|workerd`. */
 export interface ServeConfig {
@@ -11,6 +11,8 @@ export interface ServeConfig {
   /** Where durable state lives. */
   data: string;
   specs: string[];
+  /** `NAME=URL` of MCP servers whose tools join the catalog. */
+  mcp: string[];
   baseUrls: string[];
   headers: string[];
   allowFetch: string[];
@@ -24,12 +26,16 @@ export interface RuntimePieces {
 }
 
 export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces): Promise<Duet> {
-  const apis = await loadApis(config.specs, pieces.readSource);
+  const upstreams = buildUpstreams(config.baseUrls, config.headers);
+  const apis = [
+    ...(await loadApis(config.specs, pieces.readSource)),
+    ...(await loadMcpApis(config.mcp, upstreams)),
+  ];
   return createDuet({
     apis,
     sandbox: pieces.sandbox,
     sessions: pieces.sessions,
-    upstreams: buildUpstreams(config.baseUrls, config.headers),
+    upstreams,
     allowFetch: config.allowFetch,
     version: config.version,
   });

@@ -1,6 +1,6 @@
 /** The execute pipeline: validate -> strip types -> sandbox (API calls proxied by the host) -> result. */
 import type { Catalog } from '../catalog/index.ts';
-import type { Operation } from '../catalog/types.ts';
+import type { Api, Operation } from '../catalog/types.ts';
 import type { EgressRule } from '../policy/egress.ts';
 import {
   defaultLimits,
@@ -155,8 +155,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
     signal: AbortSignal,
   ): Promise<unknown> {
     const op = options.catalog.operation(apiName, method);
-    if (!op)
+    if (!op) {
       throw { message: `${apiName}.${method} is not an operation of the catalog` } satisfies HostCallError;
+    }
+    const api = options.catalog.get(apiName);
+    if (op.input !== undefined && api?.invoke) return invokeFunction(api.invoke, op, args, calls, signal);
     const upstream = options.upstreams?.[apiName];
     const baseUrl = upstream?.baseUrl ?? options.catalog.get(apiName)?.baseUrl;
     if (!baseUrl || !/^https?:\/\//i.test(baseUrl)) {
@@ -201,6 +204,41 @@ export function createExecutor(options: ExecutorOptions): Executor {
   }
 
   return { execute };
+}
+
+/** Function-style operations (typed functions, MCP tools) run in the host through their API's `invoke`. */
+async function invokeFunction(
+  invoke: NonNullable<Api['invoke']>,
+  op: Operation,
+  args: unknown,
+  calls: CallRecord[],
+  signal: AbortSignal,
+): Promise<unknown> {
+  const record: CallRecord = {
+    api: op.api,
+    name: op.name,
+    method: 'CALL',
+    path: op.path,
+    status: 0,
+    durationMs: 0,
+  };
+  calls.push(record);
+  const started = performance.now();
+  try {
+    const result = await invoke(op.name, args ?? {}, signal);
+    record.status = 200;
+    return result;
+  } catch (error) {
+    const failure = error as { status?: number; message?: string; body?: unknown };
+    record.status = typeof failure?.status === 'number' ? failure.status : 500;
+    throw {
+      message: `${op.api}.${op.name}: ${failure?.message ?? String(error)}`,
+      status: record.status,
+      body: failure?.body,
+    } satisfies HostCallError;
+  } finally {
+    record.durationMs = performance.now() - started;
+  }
 }
 
 async function callState(state: StateStore, op: string, args: unknown[]): Promise<unknown> {
