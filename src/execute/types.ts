@@ -22,6 +22,18 @@ export interface ExecuteRequest {
   code: string;
   session?: string;
   timeoutMs?: number;
+  /** `false` skips the type-check (the syntax check still runs); default: check when a checker is configured. */
+  typecheck?: boolean;
+}
+
+export interface TypeCheckOptions {
+  /** Whether the run has a `fetch` global; without it `fetch` is an unknown name. */
+  fetch?: boolean;
+}
+
+/** Checks a snippet against the catalog's types before it runs; no diagnostics means it may run. */
+export interface TypeChecker {
+  check(code: string, options?: TypeCheckOptions): Diagnostic[] | Promise<Diagnostic[]>;
 }
 
 export interface CallRecord {
