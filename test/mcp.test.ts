@@ -38,7 +38,7 @@ async function connect(): Promise<Client> {
   return client;
 }
 
-const parse = (result: { content: unknown }) => JSON.parse((result.content as { text: string }[])[0].text);
+const parse = (result: unknown) => JSON.parse((result as { content: { text: string }[] }).content[0].text);
 
 describe('MCP over Streamable HTTP', () => {
   it('lists exactly search and execute, small whatever the catalog', async () => {

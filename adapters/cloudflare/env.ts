@@ -1,0 +1,10 @@
+/** The bindings the duet Worker expects (see wrangler.jsonc). */
+import type { DuetWorkerConfig } from './worker-config.ts';
+import type { DurableObjectNamespace } from './workers-types.ts';
+
+export interface DuetEnv {
+  /** The session objects: one per tenant and session, SQLite-backed. */
+  DUET_SESSIONS: DurableObjectNamespace;
+  /** JSON text (a var or secret) or a JSON var; absent: the demo API. */
+  DUET_CONFIG?: string | DuetWorkerConfig;
+}

@@ -1,0 +1,67 @@
+/** A session's Durable Object: runs that session's executes one turn at a time, `state` in its SQLite storage. */
+import {
+  type ActorSystem,
+  actorSessions,
+  createActorSystem,
+  SESSIONS,
+  SessionActor,
+} from '../../src/actor/index.ts';
+import { createDuet, type Duet } from '../../src/duet.ts';
+import { durableObjectDriver } from './do-driver.ts';
+import type { DuetEnv } from './env.ts';
+import { setupFailure } from './setup-failure.ts';
+import { workerSetup } from './worker-setup.ts';
+import type { DurableObjectState } from './workers-types.ts';
+
+type Sessions = { [SESSIONS]: typeof SessionActor };
+
+/**
+ * The Worker sends it the `POST /v1/execute` requests naming its session and the reads of that
+ * session's state; it answers them with the same duet app as the Worker, whose session store is
+ * this object's actor system.
+ */
+export class DuetSession {
+  readonly #env: DuetEnv;
+  readonly #system: ActorSystem<Sessions>;
+  #duet: Promise<Duet> | undefined;
+
+  constructor(ctx: DurableObjectState, env: DuetEnv) {
+    this.#env = env;
+    // The object is the unit of eviction, so its one actor stays in memory as long as the object does.
+    this.#system = createActorSystem({
+      driver: durableObjectDriver(ctx.storage),
+      actors: { [SESSIONS]: SessionActor },
+      idleMs: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  async fetch(request: Request): Promise<Response> {
+    let duet: Duet;
+    try {
+      duet = await this.#app();
+    } catch (error) {
+      return setupFailure(error);
+    }
+    return duet.app.fetch(request);
+  }
+
+  /** The DO alarm carries every schedule of this object's actors; the actor system finds the due ones. */
+  async alarm(): Promise<void> {
+    await this.#system.ready;
+    await this.#system.runDueAlarms();
+  }
+
+  #app(): Promise<Duet> {
+    if (!this.#duet) {
+      const duet = workerSetup(this.#env.DUET_CONFIG).then((setup) =>
+        createDuet({ ...setup.duet, sessions: actorSessions(this.#system.namespace(SESSIONS)) }),
+      );
+      // A failed setup is not kept: the next request tries again (a spec URL may be back).
+      duet.catch(() => {
+        if (this.#duet === duet) this.#duet = undefined;
+      });
+      this.#duet = duet;
+    }
+    return this.#duet;
+  }
+}

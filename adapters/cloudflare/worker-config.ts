@@ -1,0 +1,76 @@
+/** The Worker's configuration from its `DUET_CONFIG` binding: specs as text or URLs, upstreams, egress, limits. */
+import { z } from 'zod';
+import { type Api, fetchText, loadSpec } from '../../src/catalog/index.ts';
+import { describeIssues } from '../../src/http/errors.ts';
+import { parseEgressRule } from '../../src/policy/egress.ts';
+import { defaultLimits, type SandboxLimits } from '../../src/sandbox/types.ts';
+
+const SpecSource = z.union([
+  z.strictObject({ name: z.string().min(1), text: z.string().min(1) }),
+  z.strictObject({ name: z.string().min(1).optional(), url: z.url({ protocol: /^https?$/ }) }),
+]);
+
+const Upstream = z.strictObject({
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+const WorkerConfig = z.strictObject({
+  /** There is no filesystem on workerd: a spec is its text (with a name) or a URL fetched at start-up. */
+  specs: z.array(SpecSource).optional(),
+  upstreams: z.record(z.string(), Upstream).optional(),
+  allowFetch: z.array(z.string()).optional(),
+  /** Serve the bundled demo API too (default: only when there are no specs). */
+  demo: z.boolean().optional(),
+  /** Any of the sandbox limits (`timeoutMs`, `memoryBytes`, `maxCalls`, ...), in ms, bytes or counts. */
+  limits: z.record(z.string(), z.number().int().positive()).optional(),
+  maxBodyBytes: z.number().int().positive().optional(),
+});
+
+export type DuetWorkerConfig = Omit<z.input<typeof WorkerConfig>, 'limits'> & {
+  limits?: Partial<SandboxLimits>;
+};
+export type WorkerSpecSource = z.input<typeof SpecSource>;
+
+export class WorkerConfigError extends Error {
+  override name = 'WorkerConfigError';
+}
+
+/** `DUET_CONFIG` as a JSON string (a var or a secret) or an object (a JSON var); absent means the demo API. */
+export function readWorkerConfig(raw: unknown): DuetWorkerConfig {
+  let value = raw ?? {};
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch (error) {
+      throw new WorkerConfigError(`DUET_CONFIG is not valid JSON: ${(error as Error).message}`);
+    }
+  }
+  const parsed = WorkerConfig.safeParse(value);
+  if (!parsed.success) throw new WorkerConfigError(`DUET_CONFIG: ${describeIssues(parsed.error.issues)}`);
+  for (const key of Object.keys(parsed.data.limits ?? {})) {
+    if (!Object.hasOwn(defaultLimits, key)) {
+      const known = Object.keys(defaultLimits).join(', ');
+      throw new WorkerConfigError(`DUET_CONFIG.limits: unknown limit '${key}' (known: ${known})`);
+    }
+  }
+  for (const host of parsed.data.allowFetch ?? []) {
+    try {
+      parseEgressRule(host);
+    } catch (error) {
+      throw new WorkerConfigError(`DUET_CONFIG.allowFetch: ${(error as Error).message}`);
+    }
+  }
+  return parsed.data;
+}
+
+/** Builds every configured API; a broken spec is a SpecError naming it. */
+export function loadWorkerApis(config: DuetWorkerConfig): Promise<Api[]> {
+  return Promise.all(
+    (config.specs ?? []).map((spec, index) =>
+      'text' in spec
+        ? loadSpec(`DUET_CONFIG.specs[${index}] (${spec.name})`, async () => spec.text, { name: spec.name })
+        : loadSpec(spec.url, fetchText, { name: spec.name }),
+    ),
+  );
+}
