@@ -36,5 +36,6 @@ export {
   type MemoryStore,
   memoryDriver,
 } from './memory-driver.ts';
+export { type DurableSessions, sessionsOn } from './open-sessions.ts';
 export { defaultRetry, type RetryPolicy } from './schedules.ts';
 export { actorSessions, SESSIONS, SessionActor, stateOf } from './sessions.ts';
