@@ -1,4 +1,6 @@
 /** duet on Node: the HTTP server, the worker-thread sandbox pool and spec loading from files or URLs. */
+
+export { type NodeActorSessions, openActorSessions } from './actor-sessions.ts';
 export { main } from './cli.ts';
 export { readSource } from './read-source.ts';
 export { createWorkerSandbox } from './sandbox-pool.ts';
