@@ -6,7 +6,10 @@ import { buildApi, parseSpecText } from '../src/catalog/index.ts';
 import { createDuet } from '../src/duet.ts';
 import { createQuickJSSandbox } from '../src/sandbox/index.ts';
 import { createSearchIndex } from '../src/search/index.ts';
+import { sandboxBench } from './sandbox.ts';
+import { searchEval } from './search-eval.ts';
 import { ms, sample, table } from './stats.ts';
+import { typecheckBench } from './typecheck.ts';
 
 const queries = [
   'create an issue',
@@ -115,6 +118,7 @@ async function executeLatency(): Promise<string> {
           maxLogLines: 100,
           maxLogBytes: 1 << 16,
           maxCalls: 10,
+          maxConcurrentCalls: 10,
         },
       },
       async () => undefined,
@@ -150,4 +154,7 @@ export async function runBench(): Promise<void> {
   console.log(await specLoad(spec));
   console.log(await searchLatency(spec));
   console.log(await executeLatency());
+  console.log(await searchEval());
+  console.log(await typecheckBench());
+  console.log(await sandboxBench());
 }

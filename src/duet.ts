@@ -7,6 +7,7 @@ import type { Api } from './catalog/types.ts';
 import { createDemoApi, demoDocument } from './demo/tasks-api.ts';
 import { createExecutor, type Executor, type UpstreamConfig } from './execute/executor.ts';
 import { memorySessions, type SessionStore } from './execute/state.ts';
+import type { TypeChecker } from './execute/types.ts';
 import { createApp } from './http/app.ts';
 import { parseEgressRule } from './policy/egress.ts';
 import type { Sandbox, SandboxLimits } from './sandbox/types.ts';
@@ -27,6 +28,12 @@ export interface DuetConfig {
   allowFetch?: string[];
   limits?: Partial<SandboxLimits>;
   sessions?: SessionStore;
+  /**
+   * Type-checks snippets before they run, e.g. `createNodeTypeChecker` from the Node adapter (a factory
+   * gets the catalog with the demo API in it). Without one only syntax is checked: the TypeScript compiler
+   * is too large for some runtimes' bundles.
+   */
+  typeChecker?: TypeChecker | ((catalog: Catalog) => TypeChecker);
   maxBodyBytes?: number;
   version?: string;
 }
@@ -72,6 +79,7 @@ export function createDuet(config: DuetConfig): Duet {
     sessions,
     limits: config.limits,
     allowFetch: (config.allowFetch ?? []).map(parseEgressRule),
+    typeChecker: typeof config.typeChecker === 'function' ? config.typeChecker(catalog) : config.typeChecker,
   });
   const app = createApp({
     catalog,

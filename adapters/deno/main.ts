@@ -2,7 +2,8 @@
 
 import { fetchText } from '../../src/catalog/index.ts';
 import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/config/serve-config.ts';
-import { createQuickJSSandbox } from '../../src/sandbox/index.ts';
+import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
+import { createProcessSandbox } from './sandbox-pool.ts';
 
 declare const Deno: {
   args: string[];
@@ -27,7 +28,8 @@ async function readSource(source: string): Promise<string> {
 }
 
 const config = JSON.parse(Deno.args[0]) as ServeConfig;
-const sandbox = createQuickJSSandbox();
+const { limits, pool } = parseLimitFlags(config.sandboxLimits);
+const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
 const duet = await duetFromConfig(config, { readSource, sandbox });
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 const server = Deno.serve(

@@ -8,6 +8,7 @@ import { listeningLine } from '../../src/config/serve-config.ts';
 import { createDuet, type Duet } from '../../src/duet.ts';
 import { createMcpServer } from '../../src/http/mcp.ts';
 import { toolSizes } from '../../src/http/tool-sizes.ts';
+import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
 import { VERSION } from './package-info.ts';
 import { readSource } from './read-source.ts';
 import { createWorkerSandbox } from './sandbox-pool.ts';
@@ -45,7 +46,10 @@ Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET
   --host HOST                 interface to bind (default 127.0.0.1)
   --runtime RUNTIME           node (default), bun or deno: the same server on that runtime, using
                               the binaries npm install put in node_modules
-  --data DIR                  where durable state lives (default ./.duet)${SOURCES}
+  --data DIR                  where durable state lives (default ./.duet)
+  --sandbox-limit NAME=N      a sandbox limit for every run (repeatable): timeoutMs, memoryBytes, stackBytes,
+                              maxResultBytes, maxLogLines, maxLogBytes, maxCalls, maxConcurrentCalls;
+                              or the pool: workers (default 10), queue (default 2 x workers)${SOURCES}
   -h, --help                  this help`,
   search: `Usage: duet search QUERY [options]
 
@@ -108,17 +112,31 @@ const noSandbox = {
   close: async () => {},
 };
 
+function sandboxSettings(flags: string[] | undefined) {
+  try {
+    return parseLimitFlags(flags);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function makeDuet(
   values: Record<string, unknown>,
 ): Promise<{ duet: Duet; close: () => Promise<void> }> {
   const { apis, upstreams } = await loadSources(values);
-  const sandbox = createWorkerSandbox();
+  const { limits, pool } = sandboxSettings(values['sandbox-limit'] as string[] | undefined);
+  const sandbox = createWorkerSandbox({
+    ...pool,
+    memoryBytes: limits.memoryBytes,
+    stackBytes: limits.stackBytes,
+  });
   try {
     const duet = createDuet({
       apis,
       sandbox,
       upstreams,
       allowFetch: values['allow-fetch'] as string[] | undefined,
+      limits,
       version: VERSION,
     });
     return { duet, close: () => sandbox.close() };
@@ -137,6 +155,7 @@ async function serveCommand(args: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       runtime: { type: 'string', default: 'node' },
       data: { type: 'string', default: './.duet' },
+      'sandbox-limit': { type: 'string', multiple: true },
       ...Object.fromEntries(notYet.map((name) => [name, { type: 'string', multiple: true }] as const)),
     },
   });
@@ -157,6 +176,7 @@ async function serveCommand(args: string[]): Promise<number> {
     }
     // Bad flags fail here, in the parent, rather than in the child.
     buildUpstreams(values['base-url'], values.header);
+    sandboxSettings(values['sandbox-limit']);
     return serveOnRuntime(values.runtime, {
       port,
       host: values.host,
@@ -166,6 +186,7 @@ async function serveCommand(args: string[]): Promise<number> {
       baseUrls: values['base-url'] ?? [],
       headers: values.header ?? [],
       allowFetch: values['allow-fetch'] ?? [],
+      sandboxLimits: values['sandbox-limit'] ?? [],
       version: VERSION,
     });
   }

@@ -1,5 +1,6 @@
 /** `duet serve --runtime bun|deno`: runs that runtime's entry as a child with the resolved config. */
 import { spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import type { ServeConfig } from '../../src/config/serve-config.ts';
 import { packageRoot, runtimeBinary } from './package-info.ts';
 
@@ -7,7 +8,8 @@ const commands: Record<string, (entry: string) => { bin: string; args: string[] 
   bun: (entry) => ({ bin: runtimeBinary('bun'), args: [entry] }),
   deno: (entry) => ({
     bin: runtimeBinary('deno'),
-    // Least privilege: network for serving and upstream calls, files for specs and --data, env for config.
+    // Least privilege: network for serving and upstream calls, files for specs and --data, env for config,
+    // running the Deno binary itself for the sandbox subprocesses.
     args: [
       'run',
       '--no-prompt',
@@ -15,11 +17,18 @@ const commands: Record<string, (entry: string) => { bin: string; args: string[] 
       '--allow-read',
       '--allow-write',
       '--allow-env',
+      `--allow-run=${realBinary('deno')}`,
       '--unstable-kv',
       entry,
     ],
   }),
 };
+
+/** Deno checks `--allow-run` against the binary's real path (`Deno.execPath()`), not a symlink to it. */
+function realBinary(name: string): string {
+  const bin = runtimeBinary(name);
+  return bin.includes('/') ? realpathSync(bin) : bin;
+}
 
 export const spawnableRuntimes: string[] = Object.keys(commands);
 

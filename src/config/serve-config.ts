@@ -1,6 +1,7 @@
 /** The serve configuration every runtime's entry receives, and how it becomes a running duet. */
 import { createDuet, type Duet } from '../duet.ts';
 import type { SessionStore } from '../execute/state.ts';
+import { parseLimitFlags } from '../sandbox/limit-flags.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { buildUpstreams, loadApis, loadMcpApis } from './options.ts';
 
@@ -16,6 +17,8 @@ export interface ServeConfig {
   baseUrls: string[];
   headers: string[];
   allowFetch: string[];
+  /** `--sandbox-limit NAME=VALUE` flags (see `parseLimitFlags`). */
+  sandboxLimits?: string[];
   version: string;
 }
 
@@ -37,6 +40,7 @@ export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces)
     sessions: pieces.sessions,
     upstreams,
     allowFetch: config.allowFetch,
+    limits: parseLimitFlags(config.sandboxLimits).limits,
     version: config.version,
   });
 }

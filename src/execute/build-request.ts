@@ -157,6 +157,11 @@ function headerValue(value: unknown, name: string, where: string): string {
     : scalar(value, name, where);
   if (/[\r\n\0]/.test(text))
     throw new ArgumentError(`${where}: header parameter '${name}' may not contain CR, LF or NUL`);
+  // Headers carry bytes: anything past Latin-1 would make the request itself throw.
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(text))
+    throw new ArgumentError(
+      `${where}: header parameter '${name}' may only contain printable Latin-1 characters`,
+    );
   return text;
 }
 

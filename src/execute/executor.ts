@@ -2,6 +2,7 @@
 import type { Catalog } from '../catalog/index.ts';
 import type { Api, Operation } from '../catalog/types.ts';
 import type { EgressRule } from '../policy/egress.ts';
+import { isSandboxOverloaded } from '../sandbox/overloaded.ts';
 import {
   defaultLimits,
   type HostCall,
@@ -16,7 +17,7 @@ import { guestFetch } from './guest-fetch.ts';
 import { ResponseTooLargeError, readBody } from './read-response.ts';
 import { memoryState, type SessionStore, type StateStore } from './state.ts';
 import { stripTypes } from './strip-types.ts';
-import type { CallRecord, ExecuteRequest, ExecuteResponse } from './types.ts';
+import type { CallRecord, Diagnostic, ExecuteRequest, ExecuteResponse, TypeChecker } from './types.ts';
 
 export interface UpstreamConfig {
   /** Overrides the spec's server URL. */
@@ -41,6 +42,8 @@ export interface ExecutorOptions {
   /** Hosts guest `fetch` may reach; no rules, no `fetch` global. */
   allowFetch?: EgressRule[];
   fetch?: typeof fetch;
+  /** Checks snippets against the catalog's types before they run; without one only syntax is checked. */
+  typeChecker?: TypeChecker;
 }
 
 export interface Executor {
@@ -81,19 +84,21 @@ export function createExecutor(options: ExecutorOptions): Executor {
     ) {
       return badRequest(`'timeoutMs' must be an integer from 1 to ${maxTimeoutMs}`);
     }
+    if (request.typecheck !== undefined && typeof request.typecheck !== 'boolean') {
+      return badRequest("'typecheck' must be a boolean");
+    }
+    const rejected = (diagnostics: Diagnostic[]): ExecuteResponse => ({
+      ok: false,
+      error: { kind: 'typecheck', message: diagnostics[0].message, diagnostics },
+      logs: [],
+      calls: [],
+      durationMs: performance.now() - started,
+    });
     const stripped = stripTypes(code);
-    if (!stripped.ok) {
-      return {
-        ok: false,
-        error: {
-          kind: 'typecheck',
-          message: stripped.diagnostics[0].message,
-          diagnostics: stripped.diagnostics,
-        },
-        logs: [],
-        calls: [],
-        durationMs: performance.now() - started,
-      };
+    if (!stripped.ok) return rejected(stripped.diagnostics);
+    if (options.typeChecker && request.typecheck !== false) {
+      const diagnostics = await options.typeChecker.check(code, { fetch: allowFetch.length > 0 });
+      if (diagnostics.length > 0) return rejected(diagnostics);
     }
     const runLimits = { ...limits, timeoutMs: timeoutMs ?? limits.timeoutMs };
     const run = (state: StateStore) => runSnippet(stripped.code, runLimits, state);
@@ -110,8 +115,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
     state: StateStore,
   ): Promise<Omit<ExecuteResponse, 'durationMs'>> {
     const calls: CallRecord[] = [];
+    // Aborted when the run ends, however it ends: the sandbox enforces the time limit (a timer here would
+    // also count time spent waiting for a worker and cut off calls of a run that started late).
     const abort = new AbortController();
-    const deadline = setTimeout(() => abort.abort(new Error('run deadline passed')), runLimits.timeoutMs);
     const host: HostFunction = (call) => dispatch(call, calls, state, abort.signal);
     let result: RunResult;
     try {
@@ -119,8 +125,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
         { code, bindings: { apis, state: true, fetch: allowFetch.length > 0 }, limits: runLimits },
         host,
       );
+    } catch (error) {
+      if (!isSandboxOverloaded(error)) throw error;
+      const { message, retryAfterSeconds } = error;
+      return { ok: false, error: { kind: 'overloaded', message, retryAfterSeconds }, logs: [], calls };
     } finally {
-      clearTimeout(deadline);
       abort.abort(new Error('run finished'));
     }
     if (result.ok) return { ok: true, result: result.result, logs: result.logs, calls };

@@ -9,7 +9,9 @@ export type ErrorKind =
   | 'egress'
   | 'rate_limit'
   | 'limit'
-  | 'bad_request';
+  | 'bad_request'
+  /** Every sandbox worker is busy and the queue is full: HTTP answers 503 with Retry-After. */
+  | 'overloaded';
 
 export interface Diagnostic {
   message: string;
@@ -49,7 +51,7 @@ export interface CallRecord {
 export interface ExecuteResponse {
   ok: boolean;
   result?: unknown;
-  error?: { kind: ErrorKind; message: string; diagnostics?: Diagnostic[] };
+  error?: { kind: ErrorKind; message: string; diagnostics?: Diagnostic[]; retryAfterSeconds?: number };
   logs: string[];
   calls: CallRecord[];
   durationMs: number;

@@ -120,7 +120,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   app.openapi(executeRoute, async (c) => {
     const response = await executor.execute(c.req.valid('json'));
-    return c.json(response, response.error?.kind === 'bad_request' ? 400 : 200) as never;
+    const kind = response.error?.kind;
+    if (kind === 'overloaded') c.header('Retry-After', String(response.error?.retryAfterSeconds ?? 1));
+    return c.json(response, kind === 'bad_request' ? 400 : kind === 'overloaded' ? 503 : 200) as never;
   });
 
   app.openapi(stateRoute, async (c) => {

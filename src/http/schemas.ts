@@ -46,6 +46,10 @@ export const ExecuteRequest = z
       .optional()
       .openapi({ description: 'Session whose state the run sees' }),
     timeoutMs: z.number().int().min(1).optional(),
+    typecheck: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'false skips the type-check (the syntax check still runs)' }),
   })
   .openapi('ExecuteRequest');
 
@@ -65,6 +69,7 @@ export const ExecuteResponse = z
           'rate_limit',
           'limit',
           'bad_request',
+          'overloaded',
         ]),
         message: z.string(),
         diagnostics: z

@@ -24,9 +24,24 @@ export const callLimitFailure = (limits: SandboxLimits): Failure => ({
   message: `API call limit of ${limits.maxCalls} per run exceeded`,
 });
 
+export const concurrentCallFailure = (limits: SandboxLimits): Failure => ({
+  kind: 'limit',
+  message: `concurrent host call limit of ${limits.maxConcurrentCalls} exceeded (await some calls before starting more)`,
+});
+
+export const logLinesFailure = (limits: SandboxLimits): Failure => ({
+  kind: 'limit',
+  message: `log limit of ${limits.maxLogLines} lines exceeded`,
+});
+
+export const logBytesFailure = (limits: SandboxLimits): Failure => ({
+  kind: 'limit',
+  message: `log limit of ${limits.maxLogBytes} bytes exceeded`,
+});
+
 export const stackFailure = (stackBytes: number, detail = 'InternalError: stack overflow'): Failure => ({
-  kind: 'runtime',
-  message: `${detail}: the snippet exceeded the ${kib(stackBytes)} stack limit (runaway recursion or too deeply nested data)`,
+  kind: 'limit',
+  message: `exceeded the ${kib(stackBytes)} stack limit (${detail}: runaway recursion or too deeply nested data)`,
 });
 
 /** Classifies the description of an uncaught guest exception. */

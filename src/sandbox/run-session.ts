@@ -6,7 +6,13 @@ import type {
   VmCallResult,
 } from 'quickjs-emscripten-core';
 import type { ApiIndex } from './api-index.ts';
-import { callLimitFailure, type Failure } from './failure-messages.ts';
+import {
+  callLimitFailure,
+  concurrentCallFailure,
+  type Failure,
+  logBytesFailure,
+  logLinesFailure,
+} from './failure-messages.ts';
 import type { HostReply } from './host-reply.ts';
 import { LogBuffer } from './log-buffer.ts';
 import type { SandboxLimits } from './types.ts';
@@ -41,10 +47,15 @@ export class RunSession {
   /** The guest's `call(requestJson)`: returns a guest promise settled when the host answers. */
   onCall(request: QuickJSHandle): QuickJSHandle | VmCallResult<QuickJSHandle> {
     const { context } = this;
-    if (this.calls >= this.limits.maxCalls) {
-      const failure = callLimitFailure(this.limits);
-      this.stop ??= failure;
-      return { error: context.newError(failure.message) };
+    const over =
+      this.calls >= this.limits.maxCalls
+        ? callLimitFailure(this.limits)
+        : this.pending.size >= this.limits.maxConcurrentCalls
+          ? concurrentCallFailure(this.limits)
+          : undefined;
+    if (over) {
+      this.stop ??= over;
+      return { error: context.newError(over.message) };
     }
     this.calls++;
     const json = context.getString(request);
@@ -58,10 +69,16 @@ export class RunSession {
     return deferred.handle;
   }
 
-  /** The guest's `log(level, text)`: false tells the guest to stop formatting output nobody keeps. */
+  /**
+   * The guest's `log(level, text)`. Past a log budget the run ends (the interrupt handler stops the guest
+   * at its next poll); false meanwhile tells the guest to stop formatting output nobody keeps.
+   */
   onLog(level: QuickJSHandle, text: QuickJSHandle): QuickJSHandle {
     const kept = this.logs.push(this.context.getNumber(level), this.context.getString(text));
-    return kept ? this.context.true : this.context.false;
+    if (kept) return this.context.true;
+    this.stop ??=
+      this.logs.exceeded === 'lines' ? logLinesFailure(this.limits) : logBytesFailure(this.limits);
+    return this.context.false;
   }
 
   /** The guest's `lookup(api, name)`: whether the method exists; without a name, all of them as JSON. */

@@ -133,7 +133,8 @@ export async function runSnippet(
     const config: PreludeConfig = {
       apis: Object.keys(request.bindings.apis),
       state: request.bindings.state,
-      maxLogChars: limits.maxLogBytes,
+      // One character more than fits, so a line cut in the guest still shows it went over the limit.
+      maxLogChars: limits.maxLogBytes + 1,
     };
     const configHandle = context.newString(JSON.stringify(config));
     const installed = context.callFunction(

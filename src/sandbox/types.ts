@@ -17,6 +17,8 @@ export interface SandboxLimits {
   maxLogBytes: number;
   /** Cap on host calls (API, state, fetch) per run. */
   maxCalls: number;
+  /** Cap on host calls awaiting an answer at the same time (a `Promise.all` of many calls counts each). */
+  maxConcurrentCalls: number;
 }
 
 export const defaultLimits: SandboxLimits = {
@@ -27,6 +29,7 @@ export const defaultLimits: SandboxLimits = {
   maxLogLines: 1_000,
   maxLogBytes: 256 * 1024,
   maxCalls: 200,
+  maxConcurrentCalls: 32,
 };
 
 /** What the guest sees: one global object per API with these method names, plus `state` and `console`. */
@@ -74,6 +77,10 @@ export interface HostCallError {
 
 export type HostFunction = (call: HostCall) => Promise<unknown>;
 
+/**
+ * `timeout`, `memory` and `limit` mean a limit ended the run (its message names the limit and its value);
+ * `runtime` is the guest's own error.
+ */
 export type SandboxErrorKind = 'timeout' | 'memory' | 'runtime' | 'limit' | 'egress' | 'policy';
 
 /**

@@ -7,12 +7,16 @@ import {
   DETERMINERS,
   type Expansion,
   type Intent,
+  PHRASAL_VERBS,
+  QUESTION_WORDS,
   REQUEST_FRAMES,
   SELF_HINT,
   SELF_WORDS,
   type Shape,
   SYNONYMS,
   VERBS,
+  WHO_HINT,
+  WHO_WORDS,
 } from './vocabulary.ts';
 
 /** Long queries are prose pasted by an agent; past this the tail adds noise and cost, not signal. */
@@ -85,6 +89,8 @@ export interface QueryPlan {
   acts?: boolean;
   intent?: Intent;
   shape?: Shape;
+  /** The group of the object's head noun ("commits" in "recent commits on a branch"). */
+  head?: QueryGroup;
 }
 
 function isPluralWord(word: string, stemmed: string): boolean {
@@ -104,9 +110,60 @@ function addTerm(terms: Expansion[], term: string, weight: number): void {
   else if (terms[at][1] < weight) terms[at] = [term, weight];
 }
 
+export interface AnalyzeOptions {
+  /**
+   * Words that name an API of the catalog ("slack", "stripe"): they say where to look, not what to match,
+   * so they become hints instead of words an operation must contain.
+   */
+  apiWords?: ReadonlySet<string>;
+  /** Whether a stem is an index term: lets two query words stand for one compound ("work log" -> worklog). */
+  knownTerm?: (term: string) => boolean;
+}
+
+/** "set up" -> "create", "pay out" -> "payout": two-word verbs become the one word they mean. */
+function joinPhrasalVerbs(words: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const joined = i + 1 < words.length ? PHRASAL_VERBS.get(`${words[i]} ${words[i + 1]}`) : undefined;
+    if (joined === undefined) out.push(words[i]);
+    else {
+      out.push(joined);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Shortest compound worth trying: shorter joins ("update" from "up" + "date") are accidents. */
+const MIN_COMPOUND = 6;
+const COMPOUND_WEIGHT = 0.9;
+
+/**
+ * Two query words that the catalog writes as one ("log work" -> worklog, "user name" -> username), in
+ * either order: the compound joins both words' groups, so an operation naming it covers both.
+ */
+function addCompounds(groups: QueryGroup[], knownTerm: (term: string) => boolean): void {
+  const named = groups.filter((g) => g.word !== undefined && !g.hint);
+  for (let i = 0; i < named.length; i++) {
+    for (let j = 0; j < named.length; j++) {
+      if (i === j) continue;
+      const a = named[i];
+      const b = named[j];
+      const joined = a.word! + b.word!;
+      if (joined.length < MIN_COMPOUND) continue;
+      const term = stem(joined);
+      if (term === a.term || term === b.term || !knownTerm(term)) continue;
+      addTerm(a.terms, term, COMPOUND_WEIGHT);
+      addTerm(b.terms, term, COMPOUND_WEIGHT);
+    }
+  }
+}
+
 /** Parses an agent query: weighted term groups, the verb's intent and whether it wants one item or many. */
-export function analyzeQuery(query: string): QueryPlan {
-  const words = splitWords(query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query);
+export function analyzeQuery(query: string, options: AnalyzeOptions = {}): QueryPlan {
+  const words = joinPhrasalVerbs(
+    splitWords(query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query),
+  );
   const plan: QueryPlan = { groups: [] };
   const seen = new Set<string>();
   let verbGroup: QueryGroup | undefined;
@@ -115,7 +172,13 @@ export function analyzeQuery(query: string): QueryPlan {
   let quantifierShape: Shape | undefined;
   let nounShape: Shape | undefined;
   let selfHinted = false;
+  let whoHinted = false;
   let modifier = false;
+  // The object's head noun: the last word of the first run of content words ("recent commits" on ...).
+  let headRun: 'before' | 'in' | 'after' = 'before';
+
+  // "who starred my repo", "which repos have I starred": a question asks to read, whatever verb follows.
+  if (words.length > 1 && QUESTION_WORDS.has(words[0])) plan.intent = 'read';
 
   for (let i = 0; i < words.length; i++) {
     const raw = words[i];
@@ -125,7 +188,20 @@ export function analyzeQuery(query: string): QueryPlan {
       selfHinted = true;
       plan.groups.push({ terms: [...SELF_HINT], weight: 1, hint: true });
     }
-    if (!isContentWord(raw)) continue;
+    if (WHO_WORDS.has(raw) && !whoHinted) {
+      whoHinted = true;
+      plan.groups.push({ terms: [...WHO_HINT], weight: 1, hint: true });
+    }
+    if (!isContentWord(raw)) {
+      if (headRun === 'in') headRun = 'after';
+      continue;
+    }
+    if (options.apiWords?.has(raw)) {
+      const term = stem(raw);
+      if (!seen.has(term)) plan.groups.push({ terms: [[term, 1]], weight: 1, hint: true });
+      seen.add(term);
+      continue;
+    }
     if (plan.lead === undefined && !VERBS.has(stem(raw)) && DETERMINERS.has(words[i + 1])) {
       // "watch a repo", "merge the PR": a verb we do not know, so something is done, not just read.
       plan.acts = true;
@@ -166,7 +242,13 @@ export function analyzeQuery(query: string): QueryPlan {
         plan.lead ??= term;
       }
       for (const [t, w] of SYNONYMS.get(term) ?? []) addTerm(terms, t, w);
-      if (terms.length > 0) plan.groups.push(group);
+      if (terms.length > 0) {
+        if (!leading && !verb?.termless && headRun !== 'after') {
+          headRun = 'in';
+          plan.head = group;
+        }
+        plan.groups.push(group);
+      }
     }
   }
 
@@ -178,5 +260,6 @@ export function analyzeQuery(query: string): QueryPlan {
     verbGroup.terms = verbGroup.terms.map(([t, w]) => [t, t === canonical ? 1 : Math.min(w, READ_WEIGHT)]);
     addTerm(verbGroup.terms, canonical, 1);
   }
+  if (options.knownTerm) addCompounds(plan.groups, options.knownTerm);
   return plan;
 }

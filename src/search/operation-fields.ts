@@ -1,7 +1,11 @@
 /** The weighted text fields an operation is indexed under (BM25F), and how each is extracted. */
 import type { Operation } from '../catalog/types.ts';
 import { indexTerms, indexWords } from './analyze.ts';
+import { operationTitle } from './operation-title.ts';
 import { stem } from './porter-stemmer.ts';
+import { splitWords } from './split-words.ts';
+import { STOPWORDS } from './stopwords.ts';
+import { VERBS } from './vocabulary.ts';
 
 export interface FieldSpec {
   /** How much one occurrence in this field counts relative to the others. */
@@ -14,6 +18,7 @@ export interface FieldSpec {
 const DESCRIPTION_CHARS = 300;
 const URL = /\bhttps?:\/\/\S+/g;
 const MARKDOWN_LINK_TARGET = /\]\([^)]*\)/g;
+const HTML_TAG = /<[^>]*>/g;
 
 export const FIELDS = {
   name: { weight: 3, b: 0.3 },
@@ -32,6 +37,7 @@ function descriptionHead(description: string): string {
   // Links shrink when stripped, so read a little more than needed before cutting.
   const text = description
     .slice(0, DESCRIPTION_CHARS * 3)
+    .replace(HTML_TAG, ' ')
     .replace(MARKDOWN_LINK_TARGET, ']')
     .replace(URL, ' ');
   if (text.length <= DESCRIPTION_CHARS) return text;
@@ -50,8 +56,37 @@ function distinct(terms: string[]): string[] {
 export interface OperationText {
   /** Terms per field; path parameters are split out because `{owner}` says less than a literal `issues`. */
   fields: Record<FieldName, string[]>;
-  /** The title (summary, else name) as unstemmed words in reading order. */
+  /** The title (summary, else the description's first sentence, else name) as unstemmed words in reading order. */
   titleWords: string[];
+  /** Stem of the title's head noun: "branches" in "List branches for HEAD commit". */
+  head?: string;
+}
+
+/**
+ * The last word of the title's first run of content words after its verb: English noun compounds put the
+ * head last ("issue property keys"), and a preposition starts a qualifier ("branches for HEAD commit").
+ */
+export function titleHead(title: string): string | undefined {
+  let head: string | undefined;
+  for (const word of splitWords(title)) {
+    if (word === 's') continue; // the possessive: "a repository's content"
+    const content = word.length > 1 && !STOPWORDS.has(word) && !/^\d+$/.test(word);
+    if (!content) {
+      if (head !== undefined) break;
+      continue;
+    }
+    if (head === undefined && VERBS.has(stem(word))) continue;
+    head = word;
+  }
+  return head === undefined ? undefined : stem(head);
+}
+
+/** "Get all projects", "Get several albums", "Returns a list of customers": a list, whatever the verb says. */
+const LISTING =
+  /^(?:get|gets|retrieve|retrieves|return|returns|fetch|fetches)\s+(?:all|multiple|several|(?:a|the)\s+(?:list|collection)\s+of)\b/i;
+
+export function listsMany(op: Operation, title: string): boolean {
+  return op.method === 'get' && LISTING.test(title);
 }
 
 export function operationText(op: Operation): OperationText {
@@ -62,10 +97,12 @@ export function operationText(op: Operation): OperationText {
     literal.push(segment.replace(/\{[^}]*\}/g, ' '));
     for (const [, name] of segment.matchAll(/\{([^}]*)\}/g)) params.push(name);
   }
-  const summaryWords = indexWords(op.summary);
+  const title = operationTitle(op);
+  const summaryWords = indexWords(title);
   const fields = {
     name: distinct(indexTerms(op.operationId ?? op.name)),
-    summary: distinct(summaryWords.map(stem)),
+    // APIs that say "Get all" never say "list", which is what agents ask for.
+    summary: distinct([...summaryWords.map(stem), ...(listsMany(op, title) ? [stem('list')] : [])]),
     path: distinct(indexTerms(literal.join(' '))),
     tags: distinct(indexTerms(op.tags.join(' '))),
     pathParams: distinct(indexTerms(params.join(' '))),
@@ -79,5 +116,9 @@ export function operationText(op: Operation): OperationText {
       ),
     ),
   };
-  return { fields, titleWords: summaryWords.length > 0 ? summaryWords : indexWords(op.name) };
+  return {
+    fields,
+    titleWords: summaryWords.length > 0 ? summaryWords : indexWords(op.name),
+    head: titleHead(summaryWords.length > 0 ? title : op.name),
+  };
 }

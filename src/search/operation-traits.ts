@@ -1,6 +1,8 @@
 /** What an operation does (intent from its name's verb and HTTP method) and whether it targets one item. */
 import type { Operation } from '../catalog/types.ts';
 import { indexTerms } from './analyze.ts';
+import { listsMany } from './operation-fields.ts';
+import { operationTitle } from './operation-title.ts';
 import { stem } from './porter-stemmer.ts';
 import { splitWords } from './split-words.ts';
 import { type Intent, methodIntent, type Shape, VERBS } from './vocabulary.ts';
@@ -32,7 +34,8 @@ function leadingIntents(words: string[]): Intent[] {
   return intents;
 }
 
-function shapeOf(op: Operation, phrases: string[][]): Shape {
+function shapeOf(op: Operation, phrases: string[][], title: string): Shape {
+  if (listsMany(op, title)) return 'collection';
   for (const words of phrases) {
     if (words[0] === 'list' || words[1] === 'all') return 'collection';
   }
@@ -43,15 +46,16 @@ function shapeOf(op: Operation, phrases: string[][]): Shape {
 
 export function operationTraits(op: Operation): OperationTraits {
   const action = actionPart(op);
-  const phrases = [splitWords(action), splitWords(op.summary)];
+  const title = operationTitle(op);
+  const phrases = [splitWords(action), splitWords(title)];
   const nameIntents: Intent[] = [];
   for (const words of phrases) {
     for (const intent of leadingIntents(words)) if (!nameIntents.includes(intent)) nameIntents.push(intent);
   }
   const leads: string[] = [];
-  for (const text of [action, op.summary]) {
+  for (const text of [action, title]) {
     const first = indexTerms(text)[0];
     if (first !== undefined && !leads.includes(first)) leads.push(first);
   }
-  return { nameIntents, methodIntent: methodIntent(op.method), shape: shapeOf(op, phrases), leads };
+  return { nameIntents, methodIntent: methodIntent(op.method), shape: shapeOf(op, phrases, title), leads };
 }

@@ -17,6 +17,9 @@ const EXCEPTIONS = new Map<string, string>(
     ids: 'id',
     https: 'https',
     dns: 'dns',
+    // Porter makes "customer" "custom": Stripe's customers are not custom fields.
+    customer: 'customer',
+    customers: 'customer',
   }),
 );
 

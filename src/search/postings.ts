@@ -27,6 +27,8 @@ export interface Title {
   sequence: Int32Array;
   /** Unstemmed words: "workflows" in the query is closer to "List workflows" than to "workflow runs". */
   words: string[];
+  /** Stem of the head noun, if the title has one. */
+  head?: string;
 }
 
 export interface Postings {
@@ -93,10 +95,10 @@ export function buildPostings(operations: readonly Operation[]): Postings {
     });
   }
 
-  const titles = texts.map(({ titleWords: words }): Title => {
+  const titles = texts.map(({ titleWords: words, head }): Title => {
     // Every title word is also in the name or summary field, so each has a posting.
     const sequence = Int32Array.from(words, (w) => terms.get(stem(w))!.id);
-    return { ids: Int32Array.from(new Set(sequence)), sequence, words };
+    return { ids: Int32Array.from(new Set(sequence)), sequence, words, head };
   });
   return { terms, titles };
 }

@@ -1,6 +1,7 @@
 /** BM25F ranking over operations with coverage, intent, title-precision and exact-name boosts. */
 import type { Operation } from '../catalog/types.ts';
 import { analyzeQuery, type QueryPlan } from './analyze.ts';
+import { apiMentions } from './api-mentions.ts';
 import { createExactMatcher } from './exact-match.ts';
 import { operationTraits } from './operation-traits.ts';
 import { buildPostings } from './postings.ts';
@@ -16,6 +17,10 @@ const TITLE_BOOST = 0.5;
 const DEPRECATED = 0.8;
 const PHRASE_BOOST = 0.15;
 const WORD_FORM_BOOST = 0.1;
+/** Up to this much extra when the title's head noun is the query's ("List commits" for "recent commits"). */
+const HEAD_BOOST = 0.1;
+/** Operations of an API the query names ("create a jira ticket"). */
+const NAMED_API_BOOST = 2;
 
 function normalizeLimit(limit: number | undefined): number {
   if (limit === undefined || Number.isNaN(limit)) return DEFAULT_LIMIT;
@@ -36,6 +41,18 @@ export function createSearchIndex(operations: Operation[]): SearchIndex {
     if (!apiIds.has(op.api)) apiIds.set(op.api, apiIds.size);
     apiOf[d] = apiIds.get(op.api)!;
   });
+  const mentions = apiMentions(ops, apiIds, titles);
+  const analyzeOptions = {
+    apiWords: mentions.nameWords,
+    knownTerm: (term: string) => postings.has(term),
+  };
+
+  function headMatch(plan: QueryPlan, d: number): number {
+    const head = titles[d].head;
+    if (plan.head === undefined || head === undefined) return 0;
+    for (const [term, weight] of plan.head.terms) if (term === head) return weight;
+    return 0;
+  }
 
   // Scratch buffers reused across queries (JS runs one query at a time), reset through the touched lists.
   const scores = new Float64Array(n);
@@ -122,7 +139,8 @@ export function createSearchIndex(operations: Operation[]): SearchIndex {
     const apiFilter = api === undefined ? -1 : (apiIds.get(api) ?? -2);
     if (apiFilter === -2) return [];
 
-    const plan = analyzeQuery(query);
+    const plan = analyzeQuery(query, analyzeOptions);
+    const named = mentions.find(query);
     const exact = matchExact(query);
     const usedTerms: number[] = [];
     let touchedCount = 0;
@@ -190,7 +208,9 @@ export function createSearchIndex(operations: Operation[]): SearchIndex {
         let score = scores[d] * (COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered);
         score *= intentFactor(plan, traits[d]) * shapeFactor(plan, op, traits[d]);
         score *= 1 + TITLE_BOOST * titleMatch(d, groupShare, totalShare);
+        score *= 1 + HEAD_BOOST * headMatch(plan, d);
         if (op.deprecated) score *= DEPRECATED;
+        if (named.has(apiOf[d])) score *= NAMED_API_BOOST;
         scores[d] = score;
         candidates.push(d);
       }

@@ -92,7 +92,7 @@ const SEARCH: VerbSpec = {
 const VERB_WORDS: [VerbSpec, string][] = [
   [
     CREATE,
-    'create add open make post submit start insert register upload publish generate write trigger invite send launch fork clone copy duplicate assign attach link associate grant give',
+    'create add open make post submit start insert register upload publish generate write trigger invite send launch fork clone copy duplicate assign attach link associate grant give schedule buy purchase',
   ],
   [{ ...CREATE, termless: true, expand: [['create', 0.7], ...CREATE.expand.slice(1)] }, 'new'],
   [
@@ -119,7 +119,7 @@ const SYNONYM_WORDS: [string, Expansion[]][] = [
     'people person persons',
     [
       ['user', 0.6],
-      ['member', 0.6],
+      ['member', 0.8],
     ],
   ],
   ['member', [['user', 0.4]]],
@@ -155,14 +155,48 @@ const SYNONYM_WORDS: [string, Expansion[]][] = [
   ['snippet paste', [['gist', 0.7]]],
   ['trigger', [['dispatch', 0.6]]],
   ['version', [['release', 0.5]]],
-  ['approve', [['review', 0.5]]],
+  ['approve', [['review', 0.7]]],
   ['reply', [['comment', 0.6]]],
   ['note', [['comment', 0.4]]],
   ['password credential', [['secret', 0.5]]],
   ['collaborator', [['contributor', 0.5]]],
   ['contributor', [['collaborator', 0.5]]],
   ['find lookup locate', [['search', 0.6]]],
+  ['react', [['reaction', 0.9]]],
+  ['buy', [['purchase', 0.8]]],
+  ['sms', [['message', 0.7]]],
+  // Slack calls channels conversations; Jira moves issues through transitions; git branches are refs.
+  ['channel', [['conversation', 0.7]]],
+  ['move', [['transition', 0.5]]],
+  ['branch tag', [['reference', 0.4]]],
 ];
+
+/**
+ * Two-word verbs, read as one word before anything else: "set up a webhook" creates, it does not set;
+ * "pay out" is a payout. (Keys are the two words as the tokenizer yields them.)
+ */
+export const PHRASAL_VERBS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    'set up': 'create',
+    'kick off': 'trigger',
+    'hang up': 'terminate',
+    'sign up': 'register',
+    'turn on': 'enable',
+    'turn off': 'disable',
+    'pay out': 'payout',
+    'check out': 'checkout',
+    'log in': 'login',
+    'sign in': 'login',
+    'look up': 'lookup',
+    'clean up': 'delete',
+  }),
+);
+
+/** A query opening with one of these asks for information ("how" is not one: "how do I create ..."). */
+export const QUESTION_WORDS: ReadonlySet<string> = new Set(['who', 'whom', 'which', 'what', 'whose']);
+
+/** "who" asks for people: a hint towards operations about members, users and participants. */
+export const WHO_WORDS: ReadonlySet<string> = new Set(['who', 'whom']);
 
 /** Words that point at the caller ("my repos"): they hint at the API's authenticated-user operations. */
 export const SELF_WORDS: ReadonlySet<string> = new Set(['my', 'me', 'mine', 'myself', 'own', 'i']);
@@ -214,6 +248,13 @@ export const VERBS: ReadonlyMap<string, Verb> = (() => {
   }
   return map;
 })();
+
+/** Stemmed, like SELF_HINT. */
+export const WHO_HINT: readonly Expansion[] = stemExpansions([
+  ['member', 0.5],
+  ['user', 0.4],
+  ['participant', 0.5],
+]);
 
 /** Noun synonyms keyed by stem. */
 export const SYNONYMS: ReadonlyMap<string, readonly Expansion[]> = (() => {

@@ -1,0 +1,308 @@
+/** A Sandbox on a bounded pool of killable workers (threads or processes) with a bounded queue, on any runtime. */
+import { memoryFailure, timeoutFailure } from './failure-messages.ts';
+import { answerHostCall } from './host-reply.ts';
+import { SandboxOverloadedError } from './overloaded.ts';
+import { defaultLimits, type HostFunction, type RunRequest, type RunResult, type Sandbox } from './types.ts';
+import { toRunResult, type WireRunResult } from './wire-result.ts';
+import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
+
+/** One worker as the runtime adapter hands it to the pool. */
+export interface PoolWorker {
+  send(message: ToWorker): void;
+  /** Ends the worker now, whatever it is doing (thread terminate, SIGKILL); resolves once it is gone. */
+  kill(): Promise<unknown> | undefined;
+  /** Whether the worker should keep the host process alive (Node's and Deno's ref/unref). */
+  hold?(busy: boolean): void;
+}
+
+export interface WorkerExit {
+  /** For the error message: the exception, exit code or signal. */
+  reason: string;
+  /** The worker ran out of its own heap: a memory failure rather than a crash. */
+  outOfMemory?: boolean;
+}
+
+export interface PoolWorkerEvents {
+  message(message: FromWorker): void;
+  /** Called once, when the worker is gone (also after `kill`). */
+  exit(exit: WorkerExit): void;
+}
+
+export type SpawnWorker = (init: WorkerInit, events: PoolWorkerEvents) => PoolWorker;
+
+export interface PoolOptions {
+  /**
+   * Workers, each running one snippet at a time (default 10): more than the cores, so that runs stuck
+   * until their deadline (eight infinite loops, say) leave workers for normal runs; the OS shares the CPU.
+   */
+  size?: number;
+  /**
+   * Runs that may wait when every worker is busy (default 2 x size); beyond that `run` rejects with a
+   * SandboxOverloadedError. A waiting run starts with its full time budget, so this bounds the wait too.
+   */
+  maxQueue?: number;
+  /** Guest memory budget each worker's module is capped for (default `defaultLimits.memoryBytes`). */
+  memoryBytes?: number;
+  /** How long past its `timeoutMs` a run may go before its worker is killed (default 250 ms). */
+  graceMs?: number;
+  /** Idle workers kept started beyond those busy, once the pool has run anything (default 1). */
+  spare?: number;
+  /** Workers beyond the first and the spares that stay idle this long are stopped (default 60 s). */
+  idleMs?: number;
+}
+
+interface Job {
+  runId: number;
+  request: RunRequest;
+  host: HostFunction;
+  resolve: (result: RunResult) => void;
+  reject: (error: Error) => void;
+  startedAt: number;
+  /** The backstop, from dispatch on. */
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+interface Slot {
+  worker: PoolWorker | undefined;
+  /** Bumped per worker started in this slot, so events of a replaced worker are ignored. */
+  generation: number;
+  ready: boolean;
+  job: Job | undefined;
+  /** When the last run ended: the longest-idle worker has most likely built its next context already. */
+  idleSince: number;
+  idleTimer?: ReturnType<typeof setTimeout>;
+  /** The `apis` binding this worker last received (workers keep it between runs). */
+  sentApis: Record<string, string[]> | undefined;
+}
+
+/** Timers of an idle pool must not keep a process alive (only Node's timers have `unref`). */
+const unref = (timer: ReturnType<typeof setTimeout>) => (timer as { unref?: () => void }).unref?.();
+
+export function createPoolSandbox(spawn: SpawnWorker, options: PoolOptions = {}): Sandbox {
+  const size = Math.max(1, options.size ?? 10);
+  const maxQueue = Math.max(0, options.maxQueue ?? 2 * size);
+  const graceMs = options.graceMs ?? 250;
+  const idleMs = options.idleMs ?? 60_000;
+  const spare = Math.max(0, options.spare ?? 1);
+  const init: WorkerInit = { memoryBytes: options.memoryBytes ?? defaultLimits.memoryBytes };
+  const slots: Slot[] = [];
+  const queue: Job[] = [];
+  let nextRunId = 0;
+  let closed = false;
+
+  function startWorker(slot: Slot): void {
+    const generation = ++slot.generation;
+    slot.ready = false;
+    slot.sentApis = undefined;
+    slot.worker = undefined;
+    let exited = false;
+    const events: PoolWorkerEvents = {
+      message: (message) => {
+        if (slot.generation === generation && slot.worker) onMessage(slot, generation, message);
+      },
+      exit: (exit) => {
+        if (exited) return;
+        exited = true;
+        if (slot.generation === generation && !closed) onExit(slot, exit);
+      },
+    };
+    try {
+      slot.worker = spawn(init, events);
+      slot.worker.hold?.(false);
+    } catch (error) {
+      // Reported like any other exit, but not from inside pump().
+      queueMicrotask(() => events.exit({ reason: String(error) }));
+    }
+  }
+
+  function onMessage(slot: Slot, generation: number, message: FromWorker): void {
+    const job = slot.job;
+    switch (message.type) {
+      case 'ready':
+        slot.ready = true;
+        slot.idleSince = performance.now();
+        scheduleRetire(slot);
+        break;
+      case 'call':
+        if (job?.runId !== message.runId) return;
+        answerHostCall(job.host, message.call).then((reply) => {
+          if (slot.generation !== generation || slot.job !== job) return;
+          slot.worker?.send({ type: 'reply', runId: message.runId, callId: message.callId, reply });
+        });
+        return;
+      case 'done':
+        if (job?.runId !== message.runId) return;
+        settle(slot, job, message.result);
+        break;
+    }
+    pump();
+  }
+
+  function onExit(slot: Slot, exit: WorkerExit): void {
+    const job = slot.job;
+    const wasReady = slot.ready;
+    slot.worker = undefined;
+    if (job) {
+      const error = exit.outOfMemory
+        ? memoryFailure(job.request.limits)
+        : { kind: 'runtime' as const, message: `sandbox worker crashed: ${exit.reason}` };
+      settle(slot, job, { ok: false, error, logs: [], durationMs: performance.now() - job.startedAt });
+    }
+    if (!wasReady && !job) {
+      // A worker that cannot even start would fail again: give up on the queued runs instead of looping.
+      removeSlot(slot);
+      for (const queued of queue.splice(0)) {
+        clearTimeout(queued.timer);
+        queued.reject(new Error(`sandbox worker failed to start: ${exit.reason}`));
+      }
+      return;
+    }
+    startWorker(slot);
+    pump();
+  }
+
+  /** The backstop: a run that outlived its deadline plus grace is stuck where interrupts do not reach. */
+  function kill(slot: Slot, job: Job): void {
+    if (slot.job !== job || closed) return;
+    const stuck = slot.worker;
+    settle(slot, job, {
+      ok: false,
+      error: timeoutFailure(job.request.limits),
+      logs: [],
+      durationMs: performance.now() - job.startedAt,
+    });
+    startWorker(slot);
+    void stuck?.kill();
+    pump();
+  }
+
+  function settle(slot: Slot, job: Job, result: WireRunResult): void {
+    clearTimeout(job.timer);
+    slot.job = undefined;
+    slot.idleSince = performance.now();
+    scheduleRetire(slot);
+    try {
+      job.resolve(toRunResult(result));
+    } catch (error) {
+      job.reject(error as Error);
+    }
+  }
+
+  function scheduleRetire(slot: Slot): void {
+    clearTimeout(slot.idleTimer);
+    slot.idleTimer = setTimeout(() => {
+      const free = slots.filter((other) => !other.job).length;
+      if (closed || slot.job || slots.length <= 1 || free <= spare || queue.length > 0) return;
+      removeSlot(slot);
+      slot.generation++;
+      void slot.worker?.kill();
+    }, idleMs);
+    unref(slot.idleTimer);
+  }
+
+  function removeSlot(slot: Slot): void {
+    clearTimeout(slot.idleTimer);
+    const index = slots.indexOf(slot);
+    if (index >= 0) slots.splice(index, 1);
+  }
+
+  function dispatch(slot: Slot, job: Job): void {
+    clearTimeout(job.timer);
+    clearTimeout(slot.idleTimer);
+    slot.job = job;
+    job.startedAt = performance.now();
+    job.timer = setTimeout(() => kill(slot, job), job.request.limits.timeoutMs + graceMs);
+    const { request } = job;
+    const sameApis = slot.sentApis === request.bindings.apis;
+    slot.sentApis = request.bindings.apis;
+    const message: ToWorker = sameApis
+      ? {
+          type: 'run',
+          runId: job.runId,
+          request: { ...request, bindings: { ...request.bindings, apis: {} } },
+          sameApis,
+        }
+      : { type: 'run', runId: job.runId, request };
+    slot.worker!.send(message);
+  }
+
+  function pump(): void {
+    while (queue.length > 0) {
+      let pick: Slot | undefined;
+      for (const slot of slots) {
+        if (slot.ready && !slot.job && (!pick || slot.idleSince < pick.idleSince)) pick = slot;
+      }
+      if (!pick) break;
+      dispatch(pick, queue.shift()!);
+    }
+    // Workers for the queued runs plus `spare` more, so a run arriving while every other worker is stuck
+    // does not wait for a worker to start (a subprocess takes ~100 ms, more on a loaded machine).
+    const free = slots.filter((slot) => !slot.job).length;
+    for (let missing = queue.length + spare - free; missing > 0 && slots.length < size; missing--) {
+      const slot: Slot = {
+        worker: undefined,
+        generation: 0,
+        ready: false,
+        job: undefined,
+        idleSince: 0,
+        sentApis: undefined,
+      };
+      slots.push(slot);
+      startWorker(slot);
+    }
+    // Idle workers must not keep the process alive; busy ones and those a queued run waits for must.
+    for (const slot of slots) slot.worker?.hold?.(!!slot.job || (!slot.ready && queue.length > 0));
+  }
+
+  /** Seconds until the first running job ends at the latest (its deadline plus grace). */
+  function retryAfter(): number {
+    const now = performance.now();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const slot of slots) {
+      const job = slot.job;
+      if (job) soonest = Math.min(soonest, job.startedAt + job.request.limits.timeoutMs + graceMs - now);
+    }
+    return Number.isFinite(soonest) ? Math.max(1, Math.ceil(soonest / 1000)) : 1;
+  }
+
+  function enqueue(job: Job): void {
+    const busy = slots.filter((slot) => slot.job).length;
+    if (busy + queue.length >= size + maxQueue) {
+      const retry = retryAfter();
+      job.reject(
+        new SandboxOverloadedError(
+          `sandbox pool is full: ${size} workers and ${maxQueue} queue places are taken; retry after ${retry} s`,
+          retry,
+        ),
+      );
+      return;
+    }
+    queue.push(job);
+    pump();
+  }
+
+  return {
+    run(request, host) {
+      if (closed) return Promise.reject(new Error('sandbox is closed'));
+      return new Promise<RunResult>((resolve, reject) => {
+        enqueue({ runId: nextRunId++, request, host, resolve, reject, startedAt: 0 });
+      });
+    },
+    async close() {
+      closed = true;
+      for (const job of queue.splice(0)) {
+        clearTimeout(job.timer);
+        job.reject(new Error('sandbox is closed'));
+      }
+      const stopping = slots.splice(0).map((slot) => {
+        clearTimeout(slot.idleTimer);
+        if (slot.job) {
+          clearTimeout(slot.job.timer);
+          slot.job.reject(new Error('sandbox is closed'));
+        }
+        return slot.worker?.kill();
+      });
+      await Promise.all(stopping);
+    },
+  };
+}

@@ -1,0 +1,4 @@
+/** Type-checking of snippets before they run (imports the TypeScript compiler: optional, see the adapters). */
+export { type LibFiles, ROOT_LIB } from './lib-files.ts';
+export { editDistance, suggestOperations } from './suggest.ts';
+export { createTypeChecker, type SyncTypeChecker, type TypeCheckerOptions } from './type-checker.ts';

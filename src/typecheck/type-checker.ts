@@ -1,0 +1,128 @@
+/** Type-checks snippets against a catalog with the TypeScript compiler API, reusing parsed files between checks. */
+import ts from 'typescript';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Api } from '../catalog/types.ts';
+import type { Diagnostic, TypeChecker, TypeCheckOptions } from '../execute/types.ts';
+import { apiGlobals, typedDeclarations } from './api-declarations.ts';
+import { compilerOptions } from './compiler-options.ts';
+import { toDiagnostic } from './diagnostics.ts';
+import { type LibFiles, libSourceFile } from './lib-files.ts';
+import { referencedOperations } from './referenced.ts';
+import { SANDBOX_GLOBALS, SANDBOX_GLOBALS_WITH_FETCH } from './sandbox-globals.ts';
+
+export interface TypeCheckerOptions {
+  libFiles: LibFiles;
+  /** Default for `check`'s `fetch` option (the executor passes its own). */
+  fetch?: boolean;
+  /** Typed-declaration files kept for reuse, one per distinct set of referenced operations. */
+  cacheSize?: number;
+}
+
+export interface SyncTypeChecker extends TypeChecker {
+  check(code: string, options?: TypeCheckOptions): Diagnostic[];
+}
+
+const LIB_DIR = '/lib/';
+const GLOBALS = '/duet-globals.d.ts';
+const APIS = '/duet-apis.d.ts';
+const TYPED = '/duet-typed.d.ts';
+const SNIPPET = '/snippet.ts';
+// The sandbox runs the snippet as the body of this same arrow function.
+const PREFIX = '(async () => {\n';
+const SUFFIX = '\n})();\n';
+
+function parse(path: string, text: string): ts.SourceFile {
+  return ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, false);
+}
+
+export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions): SyncTypeChecker {
+  const { libFiles } = options;
+  const cacheSize = options.cacheSize ?? 32;
+  const globals = new Map<boolean, ts.SourceFile>();
+  const typedFiles = new Map<string, ts.SourceFile>();
+  let globalApis: { apis: Api[]; file: ts.SourceFile; byName: Map<string, Api> } | undefined;
+  let current = new Map<string, ts.SourceFile>();
+  let oldProgram: ts.Program | undefined;
+
+  const host: ts.CompilerHost = {
+    getSourceFile: (path) =>
+      current.get(path) ??
+      (path.startsWith(LIB_DIR) ? libSourceFile(libFiles, path, path.slice(LIB_DIR.length)) : undefined),
+    getDefaultLibFileName: () => `${LIB_DIR}${compilerOptions.lib![0]}`,
+    getDefaultLibLocation: () => LIB_DIR.slice(0, -1),
+    writeFile: () => {},
+    getCurrentDirectory: () => '/',
+    getCanonicalFileName: (path) => path,
+    useCaseSensitiveFileNames: () => true,
+    getNewLine: () => '\n',
+    fileExists: (path) => host.getSourceFile(path, ts.ScriptTarget.ES2022) !== undefined,
+    readFile: () => undefined,
+  };
+
+  /** The API globals follow the catalog, which may gain APIs after the checker was made. */
+  function apisFor(apis: Api[]) {
+    const known = globalApis;
+    if (
+      known === undefined ||
+      known.apis.length !== apis.length ||
+      known.apis.some((a, i) => a !== apis[i])
+    ) {
+      globalApis = {
+        apis,
+        file: parse(APIS, apiGlobals(apis)),
+        byName: new Map(apis.map((api) => [api.name, api])),
+      };
+      typedFiles.clear();
+    }
+    return globalApis!;
+  }
+
+  function typedFile(referenced: Map<Api, string[]>): ts.SourceFile {
+    const key = [...referenced].map(([api, names]) => `${api.name}:${names.join(',')}`).join(';');
+    let file = typedFiles.get(key);
+    if (file === undefined) {
+      const text = [...referenced].map(([api, names]) => typedDeclarations(api, names)).join('\n');
+      file = parse(TYPED, text);
+      if (typedFiles.size >= cacheSize) typedFiles.delete(typedFiles.keys().next().value!);
+    } else typedFiles.delete(key);
+    // Re-inserted: the map's order is least recently used first.
+    typedFiles.set(key, file);
+    return file;
+  }
+
+  function globalsFile(fetch: boolean): ts.SourceFile {
+    let file = globals.get(fetch);
+    if (file === undefined) {
+      file = parse(GLOBALS, fetch ? SANDBOX_GLOBALS_WITH_FETCH : SANDBOX_GLOBALS);
+      globals.set(fetch, file);
+    }
+    return file;
+  }
+
+  function check(code: string, checkOptions: TypeCheckOptions = {}): Diagnostic[] {
+    const fetch = checkOptions.fetch ?? options.fetch ?? false;
+    const { apis, file: apisFile, byName } = apisFor(catalog.apis);
+    const snippet = parse(SNIPPET, PREFIX + code + SUFFIX);
+    current = new Map([
+      [GLOBALS, globalsFile(fetch)],
+      [APIS, apisFile],
+      [TYPED, typedFile(referencedOperations(code, apis))],
+      [SNIPPET, snippet],
+    ]);
+    const program = ts.createProgram({
+      rootNames: [...current.keys()],
+      options: compilerOptions,
+      host,
+      oldProgram,
+    });
+    oldProgram = program;
+    const found = [...program.getSyntacticDiagnostics(snippet), ...program.getSemanticDiagnostics(snippet)];
+    const context = { file: snippet, lines: code.split('\n').length, apis: byName, fetch };
+    return found
+      .filter((d) => d.category === ts.DiagnosticCategory.Error)
+      .sort((a, b) => (a.start ?? 0) - (b.start ?? 0))
+      .map((d) => toDiagnostic(d, context));
+  }
+
+  return { check };
+}

@@ -1,0 +1,193 @@
+/** Type-checking snippets against GitHub's real spec and the demo API, alone and through the executor. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeTypeChecker } from '../adapters/node/typecheck.ts';
+import { nodeLibFiles } from '../adapters/node/typecheck-libs.ts';
+import { buildApi, Catalog } from '../src/catalog/index.ts';
+import { createDemoApi, demoDocument } from '../src/demo/tasks-api.ts';
+import { createDuet, type Duet } from '../src/duet.ts';
+import { createQuickJSSandbox } from '../src/sandbox/index.ts';
+import { unknownAsAny } from '../src/typecheck/api-declarations.ts';
+import { createTypeChecker, editDistance, type SyncTypeChecker } from '../src/typecheck/index.ts';
+import { githubApi } from './support/github.ts';
+import { startUpstream, type Upstream } from './support/upstream.ts';
+
+let checker: SyncTypeChecker;
+const messages = (code: string, fetch = false) => checker.check(code, { fetch }).map((d) => d.message);
+
+beforeAll(async () => {
+  const demo = buildApi(demoDocument(createDemoApi()), { source: 'demo', name: 'demo' });
+  checker = createTypeChecker(new Catalog([await githubApi(), demo]), { libFiles: nodeLibFiles });
+});
+
+const CREATE = `const issue = await github.issuesCreate({ owner: 'octo', repo: 'hello', body: { title: 'Hi' } });`;
+
+describe('type-checking against GitHub and the demo API', () => {
+  it('passes correct snippets, including plain-JavaScript habits', () => {
+    expect(checker.check(`${CREATE}\nreturn issue.number;`)).toEqual([]);
+    expect(
+      checker.check(`
+        const t = await demo.createTask({ body: { title: 'Try duet' } });
+        await demo.updateTask({ id: t.id, body: { done: true } });
+        return demo.listTasks({ done: 'true' });`),
+    ).toEqual([]);
+    expect(
+      checker.check(`
+        function titles(list) { return list.map((i) => i.title); }
+        const list = await github.issuesListForRepo({ owner: 'o', repo: 'r', state: 'open', per_page: 50 });
+        try { await github.reposGet({ owner: 'o', repo: 'r' }); } catch (e) { return e.status; }
+        const { issuesGet } = github;
+        const one = await issuesGet({ owner: 'o', repo: 'r', issue_number: 1 });
+        return { titles: titles(list), one: one.title, names: Object.getOwnPropertyNames(globalThis) };`),
+    ).toEqual([]);
+  });
+
+  it('suggests the operation for a misspelt or guessed name', () => {
+    expect(messages(`await github.issuesCraete({ owner: 'o', repo: 'r', body: { title: 't' } });`)).toEqual([
+      "Property 'issuesCraete' does not exist on type 'typeof github'. Did you mean 'issuesCreate'?",
+    ]);
+    const [guessed] = messages(`await github.createIssue({ owner: 'o', repo: 'r', body: { title: 't' } });`);
+    expect(guessed).toMatch(
+      /^Property 'createIssue' does not exist on type 'typeof github'\. Did you mean 'issuesCreate'/,
+    );
+    expect(messages(`return demo.listTask();`)[0]).toContain("Did you mean 'listTasks'?");
+    // Another operation named in the same snippet does not narrow the suggestions to it.
+    expect(
+      messages(`await github.reposGet({ owner: 'o', repo: 'r' });\nawait github.issuesCraete({});`),
+    ).toEqual([
+      "Property 'issuesCraete' does not exist on type 'typeof github'. Did you mean 'issuesCreate'?",
+    ]);
+    expect(messages(`return githb.reposGet({ owner: 'o', repo: 'r' });`)[0]).toContain(
+      "Did you mean 'github'?",
+    );
+  });
+
+  it('catches missing required parameters, in the arguments and in the body', () => {
+    const [noBody] = messages(`await github.issuesCreate({ owner: 'o', repo: 'r' });`);
+    expect(noBody).toContain("Property 'body' is missing");
+    const [noTitle] = messages(`await github.issuesCreate({ owner: 'o', repo: 'r', body: {} });`);
+    expect(noTitle).toContain("Property 'title' is missing");
+    expect(messages(`await github.reposGet({ owner: 'o' });`)[0]).toContain("Property 'repo' is missing");
+    expect(messages(`await demo.createTask({ body: {} });`)[0]).toContain("'title'");
+    expect(
+      messages(`await github.issuesListForRepo({ owner: 'o', repo: 'r', state: 'opened' });`)[0],
+    ).toContain('"opened"');
+  });
+
+  it('catches a response used with the wrong type', () => {
+    expect(messages(`const n: string = (${CREATE.slice(14, -1)}).number;`)).toEqual([
+      "Type 'number' is not assignable to type 'string'.",
+    ]);
+    expect(messages(`${CREATE}\nreturn issue.nubmer;`)[0]).toContain("Did you mean 'number'?");
+    expect(messages(`const tasks = await demo.listTasks();\nreturn tasks.toUpperCase();`)[0]).toContain(
+      "Property 'toUpperCase' does not exist",
+    );
+  });
+
+  it("reports the snippet's own lines and columns", () => {
+    const diagnostics = checker.check(`const a = 1;\n\n  ${CREATE}\nreturn issue.nubmer;`);
+    expect(diagnostics.map((d) => [d.line, d.column])).toEqual([[4, 14]]);
+    expect(checker.check(`const x: number = 'a';`)[0]).toMatchObject({ line: 1, column: 7 });
+  });
+
+  it('types state and console, and fetch only when enabled', () => {
+    const code = `
+      const count: number = (await state.get('count')) ?? 0;
+      await state.put('count', count + 1);
+      const all: Record<string, any> = await state.list({ prefix: 'c', limit: 5 });
+      const gone: boolean = await state.delete('count');
+      console.log('n', count); console.warn(all, gone);`;
+    expect(checker.check(code)).toEqual([]);
+    expect(messages(`await state.set('a', 1);`)[0]).toContain("Property 'set' does not exist");
+    expect(messages(`console.table([]);`)[0]).toContain("Property 'table' does not exist");
+    const fetchCode = `const r = await fetch('https://example.com', { headers: { a: 'b' } });\nreturn r.ok ? r.json() : r.status;`;
+    expect(messages(fetchCode)[0]).toMatch(/^Cannot find name 'fetch'\..*--allow-fetch/);
+    expect(checker.check(fetchCode, { fetch: true })).toEqual([]);
+    expect(messages(`return (await fetch('https://x')).blob();`, true)[0]).toContain("'blob' does not exist");
+  });
+
+  it('has no DOM or Node globals, as the sandbox has none', () => {
+    for (const name of ['document', 'window', 'process', 'require', 'setTimeout', 'Buffer']) {
+      expect(messages(`return typeof ${name} === 'object' && ${name};`).join()).toContain(
+        `Cannot find name '${name}'`,
+      );
+    }
+  });
+
+  it('follows APIs added to the catalog after the checker was made', async () => {
+    const catalog = new Catalog();
+    const late = createTypeChecker(catalog, { libFiles: nodeLibFiles });
+    expect(late.check(`return demo.listTasks();`)[0].message).toContain("Cannot find name 'demo'");
+    catalog.add(buildApi(demoDocument(createDemoApi()), { source: 'demo', name: 'demo' }));
+    expect(late.check(`return demo.listTasks();`)).toEqual([]);
+  });
+
+  it('reads responses the spec leaves untyped as any, and keeps "unknown" in names and strings', () => {
+    expect(
+      unknownAsAny(`f(a: unknown): Promise<unknown>; x: { unknown: "unknown" | unknown[] }; // unknown`),
+    ).toBe(`f(a: any): Promise<any>; x: { unknown: "unknown" | any[] }; // unknown`);
+  });
+
+  it('measures edit distance with transpositions', () => {
+    expect(editDistance('issuesCraete', 'issuesCreate')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+});
+
+describe('type-checking in the executor', () => {
+  let upstream: Upstream;
+  let duet: Duet;
+  const sandbox = createQuickJSSandbox();
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    duet = createDuet({
+      apis: [await githubApi()],
+      sandbox,
+      upstreams: { github: { baseUrl: upstream.url } },
+      typeChecker: createNodeTypeChecker,
+    });
+  });
+  afterAll(async () => {
+    await upstream.close();
+    await sandbox.close();
+  });
+
+  it('rejects ill-typed code with kind typecheck and makes no upstream call', async () => {
+    for (const code of [
+      `await github.issuesCraete({ owner: 'o', repo: 'r', body: { title: 't' } });`,
+      `await github.issuesCreate({ owner: 'o', repo: 'r', body: {} });`,
+      `const n: string = (await github.issuesCreate({ owner: 'o', repo: 'r', body: { title: 't' } })).number;`,
+    ]) {
+      const response = await duet.executor.execute({ code });
+      expect(response.ok).toBe(false);
+      expect(response.error?.kind).toBe('typecheck');
+      expect(response.error?.message).toBe(response.error?.diagnostics?.[0].message);
+      expect(response.error?.diagnostics?.[0].line).toBe(1);
+      expect(response.calls).toEqual([]);
+    }
+    expect(upstream.received).toEqual([]);
+  });
+
+  it('runs well-typed code, and `typecheck: false` skips the check', async () => {
+    const ok = await duet.executor.execute({ code: `${CREATE}\nreturn issue.number;` });
+    expect(ok).toMatchObject({ ok: true, result: 1 });
+    const unchecked = await duet.executor.execute({
+      code: `const n: string = (${CREATE.slice(14, -1)}).number;\nreturn n;`,
+      typecheck: false,
+    });
+    expect(unchecked).toMatchObject({ ok: true, result: 2 });
+    expect(upstream.received.length).toBe(2);
+    const bad = await duet.executor.execute({ code: 'return 1', typecheck: 'no' as never });
+    expect(bad.error?.kind).toBe('bad_request');
+  });
+
+  it('accepts typecheck over HTTP', async () => {
+    const response = await duet.app.request('/v1/execute', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'const x: number = "a"; return x;', typecheck: true }),
+    });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { error: { kind: string } }).error.kind).toBe('typecheck');
+  });
+});
