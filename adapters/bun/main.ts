@@ -4,6 +4,7 @@ import { fetchText } from '../../src/catalog/index.ts';
 import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/config/serve-config.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
 import { createProcessSandbox } from './sandbox-pool.ts';
+import { openBunSessions } from './sessions.ts';
 
 declare const Bun: {
   file(path: string): { text(): Promise<string>; exists(): Promise<boolean> };
@@ -32,7 +33,8 @@ async function readSource(source: string): Promise<string> {
 const config = JSON.parse(process.argv[2]) as ServeConfig;
 const { limits, pool } = parseLimitFlags(config.sandboxLimits);
 const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
-const duet = await duetFromConfig(config, { readSource, sandbox });
+const durable = openBunSessions(config.data);
+const duet = await duetFromConfig(config, { readSource, sandbox, sessions: durable.sessions });
 const server = Bun.serve({ port: config.port, hostname: config.host, fetch: duet.app.fetch });
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 console.error(listeningLine(`http://${host}:${server.port}`, duet, 'bun'));
@@ -41,6 +43,7 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, async () => {
     await server.stop(false);
     await sandbox.close();
+    await durable.close();
     process.exit(0);
   });
 }

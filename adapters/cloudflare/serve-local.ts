@@ -73,6 +73,8 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
   const close = () => (closing ??= mf.dispose());
   if (options.signals !== false) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      // Miniflare's exit hook would exit with 128+signal at once; closing workerd ourselves is the cleanup.
+      for (const listener of process.listeners(signal)) process.removeListener(signal, listener);
       process.once(signal, () => {
         console.error(JSON.stringify({ level: 'info', msg: `received ${signal}, shutting down` }));
         close().then(

@@ -4,6 +4,7 @@ import { fetchText } from '../../src/catalog/index.ts';
 import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/config/serve-config.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
 import { createProcessSandbox } from './sandbox-pool.ts';
+import { openDenoSessions } from './sessions.ts';
 
 declare const Deno: {
   args: string[];
@@ -13,6 +14,7 @@ declare const Deno: {
     handler: (request: Request) => Response | Promise<Response>,
   ): { shutdown(): Promise<void>; finished: Promise<void> };
   addSignalListener(signal: string, fn: () => void): void;
+  env: { get(name: string): string | undefined };
   exit(code: number): never;
 };
 
@@ -30,7 +32,9 @@ async function readSource(source: string): Promise<string> {
 const config = JSON.parse(Deno.args[0]) as ServeConfig;
 const { limits, pool } = parseLimitFlags(config.sandboxLimits);
 const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
-const duet = await duetFromConfig(config, { readSource, sandbox });
+// On Deno Deploy the managed KV store needs no path; locally the store lives in --data.
+const durable = await openDenoSessions(Deno.env.get('DENO_DEPLOYMENT_ID') ? undefined : config.data);
+const duet = await duetFromConfig(config, { readSource, sandbox, sessions: durable.sessions });
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 const server = Deno.serve(
   {
@@ -45,6 +49,7 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
   Deno.addSignalListener(signal, async () => {
     await server.shutdown();
     await sandbox.close();
+    await durable.close();
     Deno.exit(0);
   });
 }

@@ -2,18 +2,20 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { operationSignature } from '../../src/catalog/index.ts';
-import { buildUpstreams, loadApis, loadMcpApis, UsageError } from '../../src/config/options.ts';
+import { apiNameFromSource, operationSignature } from '../../src/catalog/index.ts';
+import { buildUpstreams, loadApis, loadMcpApis, splitNamed, UsageError } from '../../src/config/options.ts';
 import { listeningLine } from '../../src/config/serve-config.ts';
 import { createDuet, type Duet } from '../../src/duet.ts';
 import { createMcpServer } from '../../src/http/mcp.ts';
 import { toolSizes } from '../../src/http/tool-sizes.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
+import { openActorSessions } from './actor-sessions.ts';
 import { VERSION } from './package-info.ts';
 import { readSource } from './read-source.ts';
 import { createWorkerSandbox } from './sandbox-pool.ts';
 import { serveNode } from './serve.ts';
 import { serveOnRuntime, spawnableRuntimes } from './spawn-runtime.ts';
+import { createNodeTypeChecker } from './typecheck.ts';
 
 const SOURCES = `
   --spec [NAME=]PATH_OR_URL   OpenAPI 3.x / Swagger 2.0 document, JSON or YAML (repeatable);
@@ -44,7 +46,7 @@ Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET
 
   --port N                    port to listen on (default 8787; 0 picks a free one)
   --host HOST                 interface to bind (default 127.0.0.1)
-  --runtime RUNTIME           node (default), bun or deno: the same server on that runtime, using
+  --runtime RUNTIME           node (default), bun, deno or workerd: the same server on that runtime, using
                               the binaries npm install put in node_modules
   --data DIR                  where durable state lives (default ./.duet)
   --sandbox-limit NAME=N      a sandbox limit for every run (repeatable): timeoutMs, memoryBytes, stackBytes,
@@ -63,7 +65,8 @@ Rank the catalog's operations for QUERY (e.g. "create an issue") and print their
 Run a TypeScript snippet (the body of an async function; 'return' gives the result) against the catalog.
 Reads FILE, or standard input when FILE is '-' or absent.
 
-  --session ID                run in session ID (its 'state' persists between runs of this process)
+  --session ID                run in session ID (its 'state' persists in --data between runs)
+  --data DIR                  where sessions persist (default ./.duet)
   --timeout MS                time limit for the run (default 10000)
   --json                      print the full response ({ok, result, error, logs, calls, durationMs})${SOURCES}
   -h, --help                  this help`,
@@ -72,7 +75,8 @@ Reads FILE, or standard input when FILE is '-' or absent.
 HELP.mcp = `Usage: duet mcp [options]
 
 Serve duet's two MCP tools, search and execute, over standard input/output.
-${SOURCES}
+
+  --data DIR                  where sessions persist (default ./.duet)${SOURCES}
   -h, --help                  this help`;
 
 HELP.tokens = `Usage: duet tokens [options]
@@ -125,25 +129,71 @@ async function makeDuet(
 ): Promise<{ duet: Duet; close: () => Promise<void> }> {
   const { apis, upstreams } = await loadSources(values);
   const { limits, pool } = sandboxSettings(values['sandbox-limit'] as string[] | undefined);
+  const durable = typeof values.data === 'string' ? await openActorSessions({ dir: values.data }) : undefined;
   const sandbox = createWorkerSandbox({
     ...pool,
     memoryBytes: limits.memoryBytes,
     stackBytes: limits.stackBytes,
   });
+  const close = async () => {
+    await sandbox.close();
+    await durable?.close();
+  };
   try {
     const duet = createDuet({
       apis,
       sandbox,
       upstreams,
+      sessions: durable?.sessions,
       allowFetch: values['allow-fetch'] as string[] | undefined,
       limits,
+      typeChecker: (catalog) => createNodeTypeChecker(catalog),
       version: VERSION,
     });
-    return { duet, close: () => sandbox.close() };
+    return { duet, close };
   } catch (error) {
-    await sandbox.close();
+    await close();
     throw error;
   }
+}
+
+/** `--runtime workerd`: the Worker in real workerd through Miniflare, specs handed over as text. */
+async function serveOnWorkerd(values: Record<string, any>, port: number): Promise<number> {
+  if (values.mcp?.length)
+    throw new UsageError('--runtime workerd: --mcp sources are not supported on Workers yet');
+  const specs = await Promise.all(
+    ((values.spec as string[] | undefined) ?? []).map(async (text) => {
+      const { name, value } = splitNamed('spec', text, true);
+      return { name: name ?? apiNameFromSource(value), text: await readSource(value) };
+    }),
+  );
+  const upstreams = buildUpstreams(values['base-url'], values.header);
+  // adapters/ never import each other statically; the launcher is built beside this file in dist/.
+  const launcher = new URL(
+    `../cloudflare/serve-local.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
+    import.meta.url,
+  );
+  const { serveWorkerd } = await import(launcher.href);
+  const server = await serveWorkerd({
+    port,
+    host: values.host,
+    dataDir: values.data,
+    config: {
+      specs,
+      upstreams,
+      allowFetch: values['allow-fetch'] ?? [],
+      limits: sandboxSettings(values['sandbox-limit']).limits,
+    },
+  });
+  console.error(
+    JSON.stringify({
+      level: 'info',
+      msg: `duet listening on ${server.url}`,
+      url: server.url,
+      runtime: 'workerd',
+    }),
+  );
+  return new Promise(() => {});
 }
 
 async function serveCommand(args: string[]): Promise<number> {
@@ -168,10 +218,11 @@ async function serveCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port ${values.port}: not a port number`);
   }
+  if (values.runtime === 'workerd') return serveOnWorkerd(values, port);
   if (values.runtime !== 'node') {
     if (!spawnableRuntimes.includes(values.runtime)) {
       throw new UsageError(
-        `--runtime ${values.runtime}: choose one of node, ${spawnableRuntimes.join(', ')}`,
+        `--runtime ${values.runtime}: choose one of node, ${spawnableRuntimes.join(', ')}, workerd`,
       );
     }
     // Bad flags fail here, in the parent, rather than in the child.
@@ -247,6 +298,7 @@ async function executeCommand(args: string[]): Promise<number> {
       ...sourceOptions,
       session: { type: 'string' },
       timeout: { type: 'string' },
+      data: { type: 'string', default: './.duet' },
       json: { type: 'boolean' },
     },
   });
@@ -282,7 +334,10 @@ async function executeCommand(args: string[]): Promise<number> {
 }
 
 async function mcpCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: sourceOptions });
+  const { values } = parseArgs({
+    args,
+    options: { ...sourceOptions, data: { type: 'string', default: './.duet' } },
+  });
   if (values.help) return help('mcp');
   const { duet, close } = await makeDuet(values);
   const server = createMcpServer({ ...duet, version: VERSION });
