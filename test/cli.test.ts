@@ -53,9 +53,12 @@ describe('duet CLI', () => {
     );
     expect(out.code, out.stderr).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, result: 'cli' });
-    const failed = await runCli(['execute'], 'return nope;');
+    const failed = await runCli(['execute'], "throw new Error('boom');");
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toContain('runtime');
+    expect(failed.stderr).toContain('error (runtime)');
+    const unchecked = await runCli(['execute'], 'return nope;');
+    expect(unchecked.code).toBe(1);
+    expect(unchecked.stderr).toContain("error (typecheck): Cannot find name 'nope'");
   });
 });
 

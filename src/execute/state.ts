@@ -28,7 +28,8 @@ export function memoryState(map: Map<string, unknown> = new Map()): StateStore {
       return map.delete(key);
     },
     async list({ prefix = '', limit = Number.POSITIVE_INFINITY } = {}) {
-      const out: Record<string, unknown> = {};
+      // A null prototype keeps a `__proto__` key an ordinary entry.
+      const out: Record<string, unknown> = Object.create(null);
       const keys = [...map.keys()].filter((k) => k.startsWith(prefix)).sort();
       for (const key of keys.slice(0, limit)) out[key] = map.get(key);
       return out;
