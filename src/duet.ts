@@ -85,6 +85,7 @@ export function createDuet(config: DuetConfig): Duet {
     catalog,
     search,
     executor,
+    sandbox: config.sandbox,
     sessions,
     mounts,
     maxBodyBytes: config.maxBodyBytes,

@@ -38,6 +38,28 @@ describe('HTTP API', () => {
     expect(results.length).toBeLessThanOrEqual(3);
   });
 
+  it('searches by code: a snippet filters the catalog in the sandbox', async () => {
+    const res = await post('/v1/search', {
+      code: `const ops = await catalog.operations({ api: 'demo' });
+             return ops.filter((op) => op.method === 'DELETE').sort((a, b) => a.name < b.name ? -1 : 1);`,
+    });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as any;
+    expect(results.map((r: { name: string }) => r.name)).toEqual(['deleteNote', 'deleteTask']);
+    expect(results[0].declaration).toContain('deleteNote(args: { id: string })');
+    const ranked = (await (
+      await post('/v1/search', { code: `return catalog.search({ query: 'write a note', limit: 1 })` })
+    ).json()) as any;
+    expect(ranked.results[0].name).toBe('createNote');
+    const broken = await post('/v1/search', { code: 'return catalog.nothing()' });
+    expect(broken.status).toBe(400);
+    expect(((await broken.json()) as any).error.kind).toBe('runtime');
+    const wrong = await post('/v1/search', { code: 'return [{ api: "demo", name: "nope" }]' });
+    expect(((await wrong.json()) as any).error.message).toContain('demo.nope');
+    const neither = await post('/v1/search', { limit: 3 });
+    expect(neither.status).toBe(400);
+  });
+
   it('executes and keeps session state visible at /v1/sessions/{id}/state', async () => {
     const res = await post('/v1/execute', {
       code: `const t = await demo.createTask({ body: { title: 'HTTP' } }); await state.put('last', t.id); return t.title;`,

@@ -62,6 +62,18 @@ describe('MCP over Streamable HTTP', () => {
     expect(stripe.results.map((r: { api: string; path: string }) => `${r.api} ${r.path}`)).toContain(
       'stripe /v1/customers',
     );
+    const byCode = parse(
+      await client.callTool({
+        name: 'search',
+        arguments: {
+          code: `return (await catalog.operations({ api: 'jira' })).filter((op) => op.method === 'DELETE').slice(0, 2)`,
+        },
+      }),
+    );
+    expect(byCode.results).toHaveLength(2);
+    expect(
+      byCode.results.every((r: { api: string; method: string }) => r.api === 'jira' && r.method === 'DELETE'),
+    ).toBe(true);
     const run = await client.callTool({
       name: 'execute',
       arguments: {

@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Catalog } from '../catalog/index.ts';
 import type { Executor } from '../execute/executor.ts';
 import type { SessionStore } from '../execute/state.ts';
+import type { Sandbox } from '../sandbox/types.ts';
 import type { SearchIndex } from '../search/types.ts';
 import { docsPage } from './docs-page.ts';
 import { describeIssues, jsonError } from './errors.ts';
@@ -19,12 +20,14 @@ import {
   SearchResponse,
   SessionState,
 } from './schemas.ts';
-import { searchResults } from './tools.ts';
+import { runSearch } from './tools.ts';
 
 export interface AppOptions {
   catalog: Catalog;
   search: SearchIndex;
   executor: Executor;
+  /** Runs `code` searches; without it only `query` searches work. */
+  sandbox?: Sandbox;
   sessions?: SessionStore;
   /** Largest accepted request body (default 1 MiB). */
   maxBodyBytes?: number;
@@ -110,12 +113,11 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   app.openapi(healthRoute, (c) => c.json({ ok: true as const }, 200));
 
-  app.openapi(searchRoute, (c) => {
-    const { query, code, limit } = c.req.valid('json');
-    if (code !== undefined) {
-      return jsonError(c, 400, 'bad_request', "'code' search is not supported yet; use 'query'") as never;
-    }
-    return c.json({ results: searchResults(catalog, search, query ?? '', limit ?? 10) }, 200);
+  app.openapi(searchRoute, async (c) => {
+    const outcome = await runSearch({ catalog, search, sandbox: options.sandbox }, c.req.valid('json'));
+    if (!outcome.ok)
+      return jsonError(c, 400, outcome.error.kind as 'bad_request', outcome.error.message) as never;
+    return c.json({ results: outcome.results }, 200);
   });
 
   app.openapi(executeRoute, async (c) => {
@@ -142,7 +144,13 @@ export function createApp(options: AppOptions): OpenAPIHono {
   });
   app.get('/docs', (c) => c.html(docsPage()));
   app.on(['GET', 'POST', 'DELETE'], '/mcp', (c) =>
-    handleMcpRequest(c.req.raw, { catalog, search, executor, version: options.version }),
+    handleMcpRequest(c.req.raw, {
+      catalog,
+      search,
+      executor,
+      sandbox: options.sandbox,
+      version: options.version,
+    }),
   );
   app.get('/', (c) => c.redirect('/docs'));
 

@@ -3,12 +3,13 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Executor } from '../execute/executor.ts';
+import type { Sandbox } from '../sandbox/types.ts';
 import type { SearchIndex } from '../search/types.ts';
 import {
   executeInput,
   executeToolDescription,
+  runSearch,
   searchInput,
-  searchResults,
   searchToolDescription,
 } from './tools.ts';
 
@@ -16,6 +17,7 @@ export interface McpOptions {
   catalog: Catalog;
   search: SearchIndex;
   executor: Executor;
+  sandbox?: Sandbox;
   version?: string;
 }
 
@@ -31,9 +33,12 @@ export function createMcpServer(options: McpOptions): McpServer {
       inputSchema: searchInput,
       annotations: { readOnlyHint: true },
     },
-    async ({ query, limit }) => ({
-      content: text({ results: searchResults(catalog, search, query, limit ?? 10) }),
-    }),
+    async (args) => {
+      const outcome = await runSearch({ catalog, search, sandbox: options.sandbox }, args);
+      return outcome.ok
+        ? { content: text({ results: outcome.results }) }
+        : { content: text({ error: outcome.error }), isError: true };
+    },
   );
   server.registerTool(
     'execute',

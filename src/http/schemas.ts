@@ -15,7 +15,12 @@ export const SearchRequest = z
       .string()
       .max(100_000)
       .optional()
-      .openapi({ description: 'Not yet supported: JavaScript run over the catalog' }),
+      .openapi({
+        description:
+          'Instead of query: JavaScript run in the sandbox over a `catalog` global (`operations({api?})`, ' +
+          '`search({query, limit?})`, `declaration({api, name})`) that returns the operations it wants',
+        example: "return (await catalog.operations()).filter((op) => op.method === 'DELETE');",
+      }),
     limit: z.number().int().min(1).max(100).optional().openapi({ example: 5 }),
   })
   .openapi('SearchRequest');

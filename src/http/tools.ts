@@ -1,32 +1,45 @@
 /** The two tools, search and execute: their descriptions and the search result shape, shared by HTTP, MCP and the CLI. */
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.ts';
-import { operationSignature } from '../catalog/declarations.ts';
+import type { Sandbox } from '../sandbox/types.ts';
+import { type CodeSearchOutcome, searchByCode } from '../search/code-search.ts';
+import { toSearchResult } from '../search/search-result.ts';
 import type { SearchIndex } from '../search/types.ts';
 
-export interface SearchResult {
-  api: string;
-  name: string;
-  method: string;
-  path: string;
-  summary: string;
-  declaration: string;
+export type { SearchResult } from '../search/search-result.ts';
+
+export interface SearchDeps {
+  catalog: Catalog;
+  search: SearchIndex;
+  sandbox?: Sandbox;
 }
 
-export function searchResults(
-  catalog: Catalog,
-  index: SearchIndex,
-  query: string,
-  limit = 10,
-): SearchResult[] {
-  return index.search(query, { limit }).map(({ operation: op }) => ({
-    api: op.api,
-    name: op.name,
-    method: op.method.toUpperCase(),
-    path: op.path,
-    summary: op.summary,
-    declaration: operationSignature(catalog.get(op.api)!, op),
-  }));
+export interface SearchArgs {
+  query?: string;
+  code?: string;
+  limit?: number;
+}
+
+/** One search request, by words or by code; `ok: false` only for a code search that failed or a missing input. */
+export async function runSearch(deps: SearchDeps, args: SearchArgs): Promise<CodeSearchOutcome> {
+  const limit = args.limit ?? 10;
+  if (args.code !== undefined) {
+    if (!deps.sandbox)
+      return { ok: false, error: { kind: 'bad_request', message: 'code search needs a sandbox' } };
+    return searchByCode(args.code, limit, {
+      catalog: deps.catalog,
+      index: deps.search,
+      sandbox: deps.sandbox,
+    });
+  }
+  if (args.query === undefined) {
+    return {
+      ok: false,
+      error: { kind: 'bad_request', message: "give 'query' (words) or 'code' (a snippet over `catalog`)" },
+    };
+  }
+  const hits = deps.search.search(args.query, { limit });
+  return { ok: true, results: hits.map((hit) => toSearchResult(deps.catalog, hit.operation)) };
 }
 
 /** Tool descriptions stay small whatever the catalog: APIs are listed by name, details come from search. */
@@ -58,7 +71,15 @@ export const executeToolDescription: string =
   'Batch several calls in one snippet and return only what you need.';
 
 export const searchInput = {
-  query: z.string().max(10_000).describe('What you want to do, in words'),
+  query: z.string().max(10_000).optional().describe('What you want to do, in words'),
+  code: z
+    .string()
+    .max(100_000)
+    .optional()
+    .describe(
+      'Instead of query: JavaScript over a `catalog` global (operations({api?}), search({query, limit?}), ' +
+        'declaration({api, name})) returning the operations you want',
+    ),
   limit: z.number().int().min(1).max(50).optional().describe('How many results (default 10)'),
 };
 
