@@ -175,6 +175,15 @@ describe('duet serve --runtime: the same server on Bun and Deno', () => {
           })
         ).json()) as any;
         expect(execute).toMatchObject({ ok: true, result: { k: [1, 'two'], t: 'function' } });
+        const misspelt = (await (
+          await fetch(`${server.url}/v1/execute`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ code: `return await github.issuesCreat({ owner: 'o', repo: 'r' });` }),
+          })
+        ).json()) as any;
+        expect(misspelt.error.kind).toBe('typecheck');
+        expect(misspelt.error.message).toContain('issuesCreate');
         const bad = await fetch(`${server.url}/v1/execute`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },

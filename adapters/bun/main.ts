@@ -5,6 +5,7 @@ import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/confi
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
 import { createProcessSandbox } from './sandbox-pool.ts';
 import { openBunSessions } from './sessions.ts';
+import { createBunTypeChecker } from './typecheck.ts';
 
 declare const Bun: {
   file(path: string): { text(): Promise<string>; exists(): Promise<boolean> };
@@ -34,7 +35,12 @@ const config = JSON.parse(process.argv[2]) as ServeConfig;
 const { limits, pool } = parseLimitFlags(config.sandboxLimits);
 const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
 const durable = openBunSessions(config.data);
-const duet = await duetFromConfig(config, { readSource, sandbox, sessions: durable.sessions });
+const duet = await duetFromConfig(config, {
+  readSource,
+  sandbox,
+  sessions: durable.sessions,
+  typeChecker: createBunTypeChecker,
+});
 const server = Bun.serve({ port: config.port, hostname: config.host, fetch: duet.app.fetch });
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 console.error(listeningLine(`http://${host}:${server.port}`, duet, 'bun'));

@@ -5,6 +5,7 @@ import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/confi
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
 import { createProcessSandbox } from './sandbox-pool.ts';
 import { openDenoSessions } from './sessions.ts';
+import { createDenoTypeChecker } from './typecheck.ts';
 
 declare const Deno: {
   args: string[];
@@ -34,7 +35,12 @@ const { limits, pool } = parseLimitFlags(config.sandboxLimits);
 const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
 // On Deno Deploy the managed KV store needs no path; locally the store lives in --data.
 const durable = await openDenoSessions(Deno.env.get('DENO_DEPLOYMENT_ID') ? undefined : config.data);
-const duet = await duetFromConfig(config, { readSource, sandbox, sessions: durable.sessions });
+const duet = await duetFromConfig(config, {
+  readSource,
+  sandbox,
+  sessions: durable.sessions,
+  typeChecker: createDenoTypeChecker,
+});
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 const server = Deno.serve(
   {

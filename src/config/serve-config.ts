@@ -1,5 +1,5 @@
 /** The serve configuration every runtime's entry receives, and how it becomes a running duet. */
-import { createDuet, type Duet } from '../duet.ts';
+import { createDuet, type Duet, type DuetConfig } from '../duet.ts';
 import type { SessionStore } from '../execute/state.ts';
 import { parseLimitFlags } from '../sandbox/limit-flags.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -26,6 +26,7 @@ export interface RuntimePieces {
   readSource: (source: string) => Promise<string>;
   sandbox: Sandbox;
   sessions?: SessionStore;
+  typeChecker?: DuetConfig['typeChecker'];
 }
 
 export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces): Promise<Duet> {
@@ -38,6 +39,7 @@ export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces)
     apis,
     sandbox: pieces.sandbox,
     sessions: pieces.sessions,
+    typeChecker: pieces.typeChecker,
     upstreams,
     allowFetch: config.allowFetch,
     limits: parseLimitFlags(config.sandboxLimits).limits,
