@@ -32,10 +32,12 @@ export function moduleCapBytes(memoryBytes: number): number {
  * A fresh module instance with its own capped WebAssembly.Memory. QuickJS's own `setMemoryLimit` does
  * not bound what a guest retains in this build, so this cap is what turns a hog into an "out of memory".
  */
-export function loadQuickJSModule(memoryBytes: number): Promise<QuickJSWASMModule> {
+export function loadQuickJSModule(memoryBytes: number, wasmModule?: unknown): Promise<QuickJSWASMModule> {
   const wasmMemory = new WebAssembly.Memory({
     initial: INITIAL_PAGES,
     maximum: moduleCapBytes(memoryBytes) / PAGE_BYTES,
   });
-  return newQuickJSWASMModuleFromVariant(newVariant(releaseSyncVariant, { wasmMemory: wasmMemory as never }));
+  // workerd compiles no WASM bytes at run time: it hands over the module precompiled from an import.
+  const options = wasmModule ? { wasmMemory, wasmModule } : { wasmMemory };
+  return newQuickJSWASMModuleFromVariant(newVariant(releaseSyncVariant, options as never));
 }

@@ -16,6 +16,8 @@ export interface QuickJSSandboxOptions {
   module?: QuickJSWASMModule | (() => Promise<QuickJSWASMModule>);
   /** Guest memory budget the default module is capped for (default `defaultLimits.memoryBytes`). */
   memoryBytes?: number;
+  /** A precompiled QuickJS `WebAssembly.Module` for the default loader (runtimes that cannot compile bytes). */
+  wasmModule?: unknown;
 }
 
 interface ModuleSlot {
@@ -43,7 +45,7 @@ export function createQuickJSSandbox(options: QuickJSSandboxOptions = {}): Sandb
       return Promise.resolve({ module: source, spare: undefined, capBytes: undefined });
     }
     const capBytes = source ? undefined : moduleCapBytes(memoryBytes);
-    const loading = source ? source() : loadQuickJSModule(memoryBytes);
+    const loading = source ? source() : loadQuickJSModule(memoryBytes, options.wasmModule);
     return loading.then((module) => ({ module, spare: undefined, capBytes }));
   }
 
