@@ -1,138 +1,229 @@
-/** Actor storage micro-benchmark: put/get/list through ActorStorage vs the same SQLite library used directly. */
+/**
+ * Actor storage micro-benchmark: put/get/list through duet's actor storage vs the same backend used
+ * directly, for every adapter in one run. Node backends and unstorage run in this process; node:sqlite
+ * runs on npm's Node 22 when this Node lacks it; Bun and Deno run bench/{bun,deno}-storage-probe.ts
+ * as child processes (one after another, never concurrently) that print their rows as JSON.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { type SqliteDriverOptions, sqliteDriver } from '../adapters/node/sqlite-driver.ts';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createStorage, type Storage } from 'unstorage';
+import fsDriver from 'unstorage/drivers/fs';
+import { sqliteDriver } from '../adapters/node/sqlite-driver.ts';
 import { hasNodeSqlite, openSqlite, type SqliteBackend } from '../adapters/node/sqlite-open.ts';
-import { Actor, type ActorStorage, createActorSystem } from '../src/actor/index.ts';
+import { unstorageDriver } from '../adapters/unstorage/driver.ts';
 import { table } from './stats.ts';
+import {
+  type BenchRow,
+  type BenchTiming,
+  type Contender,
+  duetContender,
+  KEYS_END,
+  key,
+  measurePair,
+  PROBE_MARKER,
+  type ProbeOutput,
+  sqliteRawContender,
+  timingFrom,
+  value,
+} from './storage-bench-core.ts';
 
-class Bench extends Actor {
-  async put(key: string, value: unknown): Promise<void> {
-    await this.storage.put(key, value);
+const here = fileURLToPath(new URL('.', import.meta.url));
+/** The checkout: this file runs from bench/ (sources) or dist/bench/ (npm run bench). */
+const root = basename(dirname(here)) === 'dist' ? resolve(here, '../..') : resolve(here, '..');
+const nodeRuntime = `Node ${process.versions.node}`;
+
+async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'duet-bench-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 
-type Op = 'put' | 'get' | 'list 100';
-interface Contender {
-  put(i: number): Promise<void> | void;
-  get(i: number): Promise<unknown> | unknown;
-  list(i: number): Promise<unknown> | unknown;
-}
-
-const KEYS = 1000;
-const key = (i: number) => `item:${String(i % KEYS).padStart(6, '0')}`;
-const value = (i: number) => ({ n: i, name: `item ${i}`, tags: ['a', 'b'], done: i % 2 === 0 });
-
-/** What an application would write without duet: JSON text in a BLOB, the same table shape and pragmas. */
-async function rawContender(
-  dir: string,
-  backend: SqliteBackend,
-  synchronous: string,
-): Promise<Contender & { close(): void }> {
-  const db = await openSqlite(join(dir, 'raw.sqlite'), backend);
-  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = ${synchronous};`);
-  db.exec('CREATE TABLE kv (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID');
-  const upsert = db.prepare(
-    'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
-  const select = db.prepare('SELECT value FROM kv WHERE key = ?');
-  const range = db.prepare('SELECT key, value FROM kv WHERE key >= ? AND key < ? ORDER BY key LIMIT 100');
-  const encoder = new TextEncoder();
-  const decoder = new TextDecoder();
-  return {
-    put: (i) => void upsert.run(key(i), encoder.encode(JSON.stringify(value(i)))),
-    get: (i) => JSON.parse(decoder.decode(select.get(key(i))!.value as Uint8Array)),
-    list: (i) =>
-      range.all(key(i), 'item;').map((row) => [row.key, JSON.parse(decoder.decode(row.value as Uint8Array))]),
-    close: () => db.close(),
-  };
-}
-
-function actorContender(
-  storage: ActorStorage,
-  viaStub: (i: number) => Promise<void>,
-): Contender & { stubPut(i: number): Promise<void> } {
-  return {
-    put: (i) => storage.put(key(i), value(i)),
-    get: (i) => storage.get(key(i)),
-    list: (i) => storage.list({ start: key(i), prefix: 'item:', limit: 100 }),
-    stubPut: viaStub,
-  };
-}
-
-async function opsPerSecond(fn: (i: number) => unknown, ms: number): Promise<number> {
-  for (let i = 0; i < 200; i++) await fn(i);
-  let n = 0;
-  const start = performance.now();
-  while (performance.now() - start < ms) {
-    for (let j = 0; j < 50; j++) await fn(n++);
-  }
-  return (n * 1000) / (performance.now() - start);
-}
-
-/** Median of alternating rounds, so drift (CPU frequency, page cache) hits both sides alike. */
-async function compare(
-  raw: (i: number) => unknown,
-  actor: (i: number) => unknown,
-  ms: number,
-): Promise<[number, number]> {
-  const a: number[] = [];
-  const b: number[] = [];
-  for (let round = 0; round < 7; round++) {
-    a.push(await opsPerSecond(raw, ms));
-    b.push(await opsPerSecond(actor, ms));
-  }
-  const median = (xs: number[]) => xs.sort((x, y) => x - y)[xs.length >> 1];
-  return [median(a), median(b)];
-}
-
-export async function actorStorageBench(
-  options: { ms?: number; backends?: SqliteBackend[] } = {},
-): Promise<string> {
-  const ms = options.ms ?? 200;
-  const backends = options.backends ?? [(await hasNodeSqlite()) ? 'node:sqlite' : 'better-sqlite3'];
-  const rows: string[][] = [];
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  for (const backend of backends) {
-    for (const synchronous of ['full', 'normal'] as const) {
-      const dir = await mkdtemp(join(tmpdir(), 'duet-bench-'));
-      try {
-        const raw = await rawContender(dir, backend, synchronous);
-        const driver = await sqliteDriver({ dir, backend, synchronous } satisfies SqliteDriverOptions);
-        const system = createActorSystem({ driver, actors: { bench: Bench } });
-        const storage = await system.namespace('bench').run('b', (actor) => actor.storage);
-        const stub = system.namespace('bench').get('b');
-        const actor = actorContender(storage, (i) => stub.put(key(i), value(i)));
-        for (let i = 0; i < KEYS; i++) {
-          raw.put(i);
-          await actor.put(i);
-        }
-        const label = `${backend}, synchronous=${synchronous}`;
-        const ops: [Op | 'put via stub (a turn each)', (i: number) => unknown, (i: number) => unknown][] = [
-          ['put', raw.put, actor.put],
-          ['put via stub (a turn each)', raw.put, actor.stubPut],
-          ['get', raw.get, actor.get],
-          ['list 100', raw.list, actor.list],
-        ];
-        for (const [op, rawFn, actorFn] of ops) {
-          const [r, a] = await compare(rawFn, actorFn, ms);
-          rows.push([label, op, fmt(r), fmt(a), `${(r / a).toFixed(2)}x`]);
-        }
-        await system.close();
-        await driver.close();
-        raw.close();
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+/** One Node SQLite library: raw statements vs adapters/node's driver, both synchronous=FULL. */
+async function nodeSqlite(backend: SqliteBackend, timing: BenchTiming): Promise<BenchRow[]> {
+  return withDir(async (dir) => {
+    const raw = sqliteRawContender(await openSqlite(join(dir, 'raw.sqlite'), backend));
+    const duet = await duetContender(await sqliteDriver({ dir, backend }));
+    try {
+      return await measurePair(
+        {
+          runtime: nodeRuntime,
+          adapter: `adapters/node (${backend})`,
+          raw: `${backend}, JSON in a BLOB, WAL, synchronous=FULL`,
+        },
+        raw,
+        duet,
+        timing,
+      );
+    } finally {
+      await duet.close?.();
+      raw.close?.();
     }
+  });
+}
+
+/** What an application would write with unstorage alone: setItem/getItem of the object, getKeys to list. */
+function unstorageRaw(storage: Storage): Contender {
+  return {
+    put: (i) => storage.setItem(key(i), value(i)),
+    get: (i) => storage.getItem(key(i)),
+    list: async (i) => {
+      const from = key(i);
+      const keys = (await storage.getKeys('item'))
+        .filter((k) => k >= from && k < KEYS_END)
+        .sort()
+        .slice(0, 100);
+      return Promise.all(keys.map(async (k) => [k, await storage.getItem(k)]));
+    },
+  };
+}
+
+async function unstorageBench(kind: 'memory' | 'fs', timing: BenchTiming): Promise<BenchRow[]> {
+  return withDir(async (dir) => {
+    const open = (sub: string) =>
+      kind === 'memory' ? createStorage() : createStorage({ driver: fsDriver({ base: join(dir, sub) }) });
+    const rawStorage = open('raw');
+    const duetStorage = open('duet');
+    const duet = await duetContender(unstorageDriver(duetStorage));
+    try {
+      return await measurePair(
+        {
+          runtime: nodeRuntime,
+          adapter: `adapters/unstorage (${kind})`,
+          raw: `unstorage ${kind} driver, setItem/getItem, getKeys to list`,
+        },
+        unstorageRaw(rawStorage),
+        duet,
+        timing,
+      );
+    } finally {
+      await duet.close?.();
+      await rawStorage.dispose();
+      await duetStorage.dispose();
+    }
+  });
+}
+
+/** Runs a probe and returns its rows, or why it could not. */
+function runProbe(command: string, args: string[], timeoutMs = 60_000): Promise<ProbeOutput> {
+  return new Promise((done) => {
+    const skip = (why: string) => done({ rows: [], skipped: [why] });
+    if (!existsSync(command)) {
+      skip(`${command} is missing (npm install puts it there)`);
+      return;
+    }
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      skip(`${basename(command)}: ${error.message}`);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = stdout.split('\n').find((l) => l.startsWith(PROBE_MARKER));
+      if (line) done(JSON.parse(line.slice(PROBE_MARKER.length)) as ProbeOutput);
+      else
+        skip(`${basename(command)} ${args.join(' ')} exited ${signal ?? code}: ${stderr.trim().slice(-500)}`);
+    });
+  });
+}
+
+/** This file on another Node: `node bench/actor-storage.ts --probe <backend> <timing json>`. */
+async function probeMain(backend: SqliteBackend, timing: BenchTiming): Promise<void> {
+  const output: ProbeOutput = { rows: await nodeSqlite(backend, timing), skipped: [] };
+  console.log(PROBE_MARKER + JSON.stringify(output));
+}
+
+async function sqliteLoads(backend: SqliteBackend): Promise<string | undefined> {
+  if (backend === 'node:sqlite') return (await hasNodeSqlite()) ? undefined : 'needs Node >= 22.13';
+  try {
+    (await openSqlite(':memory:', backend)).close();
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0];
   }
+}
+
+export async function actorStorageBench(options: Partial<BenchTiming> = {}): Promise<string> {
+  const timing: BenchTiming = { ms: options.ms ?? 100, rounds: options.rounds ?? 5 };
+  const timingArg = JSON.stringify(timing);
+  const rows: BenchRow[] = [];
+  const skipped: string[] = [];
+  const add = (output: ProbeOutput) => {
+    rows.push(...output.rows);
+    skipped.push(...output.skipped);
+  };
+  const started = performance.now();
+
+  for (const backend of ['better-sqlite3', 'node:sqlite'] as const) {
+    const missing = await sqliteLoads(backend);
+    if (!missing) rows.push(...(await nodeSqlite(backend, timing)));
+    else if (backend === 'node:sqlite')
+      add(
+        await runProbe(join(root, 'node_modules/node/bin/node'), [
+          '--no-warnings',
+          join(root, 'bench/actor-storage.ts'),
+          '--probe',
+          backend,
+          timingArg,
+        ]),
+      );
+    else skipped.push(`${backend} on ${nodeRuntime}: ${missing}`);
+  }
+  add(
+    await runProbe(join(root, 'node_modules/.bin/bun'), [
+      join(root, 'bench/bun-storage-probe.ts'),
+      timingArg,
+    ]),
+  );
+  add(
+    await runProbe(join(root, 'node_modules/.bin/deno'), [
+      'run',
+      '-A',
+      '--unstable-kv',
+      join(root, 'bench/deno-storage-probe.ts'),
+      timingArg,
+    ]),
+  );
+  rows.push(...(await unstorageBench('memory', timing)));
+  rows.push(...(await unstorageBench('fs', timing)));
+
+  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
   return table(
-    `actor storage vs raw SQLite on Node ${process.versions.node} (small JSON values, 1,000 keys; ratio = time per op through duet / raw; target <= 1.2x)`,
-    ['backend', 'operation', 'raw ops/s', 'duet ops/s', 'ratio'],
-    rows,
+    `actor storage vs its raw backend, every adapter (small JSON values, 1,000 keys; best of ${timing.rounds} alternating ${timing.ms} ms rounds per side; ratio = time per op through duet / raw; ${seconds} s)`,
+    ['runtime', 'adapter', 'raw backend', 'operation', 'raw ops/s', 'duet ops/s', 'ratio'],
+    [
+      ...rows.map((r) => [
+        r.runtime,
+        r.adapter,
+        r.raw,
+        r.op,
+        fmt(r.rawOps),
+        fmt(r.duetOps),
+        `${(r.rawOps / r.duetOps).toFixed(2)}x`,
+      ]),
+      ...skipped.map((why) => ['', `not measured: ${why}`, '', '', '', '', '']),
+    ],
   );
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.log(await actorStorageBench());
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const [flag, backend, timingArg] = process.argv.slice(2);
+  if (flag === '--probe') await probeMain(backend as SqliteBackend, timingFrom(timingArg));
+  else console.log(await actorStorageBench());
+}

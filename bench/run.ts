@@ -6,6 +6,7 @@ import { buildApi, parseSpecText } from '../src/catalog/index.ts';
 import { createDuet } from '../src/duet.ts';
 import { createQuickJSSandbox } from '../src/sandbox/index.ts';
 import { createSearchIndex } from '../src/search/index.ts';
+import { actorStorageBench } from './actor-storage.ts';
 import { sandboxBench } from './sandbox.ts';
 import { searchEval } from './search-eval.ts';
 import { ms, sample, table } from './stats.ts';
@@ -157,4 +158,5 @@ export async function runBench(): Promise<void> {
   console.log(await searchEval());
   console.log(await typecheckBench());
   console.log(await sandboxBench());
+  console.log(await actorStorageBench());
 }

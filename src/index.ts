@@ -1,4 +1,5 @@
 /** duet: search + execute over real APIs, with a sandbox and durable sessions, on any runtime. */
+export * from './actor/index.ts';
 export * from './catalog/index.ts';
 export { buildUpstreams, loadApis, splitNamed, UsageError } from './config/options.ts';
 export { createDuet, DEMO_API, type Duet, type DuetConfig } from './duet.ts';
