@@ -2,6 +2,8 @@
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
+import { secretsOf } from './audit/log.ts';
+import { inSpanSync, type Logger } from './audit/telemetry.ts';
 import { buildApi, Catalog } from './catalog/index.ts';
 import type { Api } from './catalog/types.ts';
 import { createDemoApi, demoDocument } from './demo/tasks-api.ts';
@@ -10,9 +12,15 @@ import { memorySessions, type SessionStore } from './execute/state.ts';
 import type { TypeChecker } from './execute/types.ts';
 import { createApp } from './http/app.ts';
 import { parseEgressRule } from './policy/egress.ts';
+import { compilePolicy, type PolicyEngine } from './policy/engine.ts';
+import { PolicyError, validatePolicy } from './policy/load.ts';
+import { memoryRateLimiter, type RateLimiter } from './policy/rate-limit.ts';
+import type { PolicyDocument, PolicyInput } from './policy/schema.ts';
+import { parseLimitFlags } from './sandbox/limit-flags.ts';
 import type { Sandbox, SandboxLimits } from './sandbox/types.ts';
 import { createSearchIndex } from './search/index.ts';
 import type { SearchIndex } from './search/types.ts';
+import { type Authenticator, createAuthenticator } from './tenant/auth.ts';
 
 export const DEMO_API = 'demo';
 
@@ -36,6 +44,15 @@ export interface DuetConfig {
   typeChecker?: TypeChecker | ((catalog: Catalog) => TypeChecker);
   maxBodyBytes?: number;
   version?: string;
+  /**
+   * Tenants and their tokens, per-API rules, rate limits, sandbox limits and egress (see `parsePolicy`
+   * for the file form). Any token configured: every request needs `Authorization: Bearer TOKEN`.
+   */
+  policy?: PolicyInput;
+  /** Where rate-limit buckets live (default: in memory); the actor layer provides a durable one. */
+  rateLimiter?: RateLimiter;
+  /** Structured log records (one per execution), e.g. `jsonLogger()`; default: none. */
+  log?: Logger;
 }
 
 export interface Duet {
@@ -44,6 +61,18 @@ export interface Duet {
   executor: Executor;
   sessions: SessionStore;
   app: OpenAPIHono;
+  /** The policy as validated and compiled against the catalog. */
+  policy: PolicyEngine;
+  auth: Authenticator;
+}
+
+/** A policy's `limits` split like `--sandbox-limit` flags into run limits and pool settings. */
+export function policyLimits(policy: PolicyDocument | undefined): ReturnType<typeof parseLimitFlags> {
+  try {
+    return parseLimitFlags(Object.entries(policy?.limits ?? {}).map(([name, value]) => `${name}=${value}`));
+  } catch (error) {
+    throw new PolicyError(`policy: limits: ${(error as Error).message.replace(/^--sandbox-limit /, '')}`);
+  }
 }
 
 export function createDuet(config: DuetConfig): Duet {
@@ -71,16 +100,49 @@ export function createDuet(config: DuetConfig): Duet {
     }
   }
   const sessions = config.sessions ?? memorySessions();
-  const search = createSearchIndex(catalog.operations);
+  let search = createSearchIndex(catalog.operations);
+  const document = validatePolicy(config.policy ?? {});
+  const policy = compilePolicy(document, catalog);
+  const auth = createAuthenticator(document);
+  const allowFetch = [
+    ...(config.allowFetch ?? []).map(parseEgressRule),
+    ...(document.egress?.allowFetch ?? []).map((rule) => {
+      try {
+        return parseEgressRule(rule);
+      } catch (error) {
+        throw new PolicyError(`policy: egress.allowFetch: ${(error as Error).message}`);
+      }
+    }),
+  ];
+  const secrets = secretsOf([
+    ...Object.values(upstreams).flatMap((upstream) => Object.values(upstream.headers ?? {})),
+    ...Object.values(document.tenants ?? {}).flatMap((tenant) => tenant.tokens ?? []),
+  ]);
   const executor = createExecutor({
     catalog,
     sandbox: config.sandbox,
     upstreams,
     sessions,
-    limits: config.limits,
-    allowFetch: (config.allowFetch ?? []).map(parseEgressRule),
+    limits: { ...policyLimits(document).limits, ...config.limits },
+    allowFetch,
     typeChecker: typeof config.typeChecker === 'function' ? config.typeChecker(catalog) : config.typeChecker,
+    policy,
+    rateLimiter: config.rateLimiter ?? memoryRateLimiter(),
+    secrets,
+    log: config.log,
   });
+  const index = search;
+  search = {
+    get size() {
+      return index.size;
+    },
+    search: (query, options) =>
+      inSpanSync('duet.search', { 'duet.query.length': query.length, 'duet.api': options?.api }, (span) => {
+        const hits = index.search(query, options);
+        span.setAttribute('duet.results', hits.length);
+        return hits;
+      }),
+  };
   const app = createApp({
     catalog,
     search,
@@ -90,6 +152,7 @@ export function createDuet(config: DuetConfig): Duet {
     mounts,
     maxBodyBytes: config.maxBodyBytes,
     version: config.version,
+    auth,
   });
-  return { catalog, search, executor, sessions, app };
+  return { catalog, search, executor, sessions, app, policy, auth };
 }

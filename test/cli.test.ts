@@ -28,9 +28,12 @@ describe('duet CLI', () => {
     const missing = await runCli(['search', 'x', '--spec', '/does/not/exist.json']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('/does/not/exist.json');
-    const notYet = await runCli(['serve', '--token', 'a=b']);
+    const notYet = await runCli(['serve', '--llm-url', 'http://localhost:1']);
     expect(notYet.code).toBe(2);
-    expect(notYet.stderr).toContain('--token');
+    expect(notYet.stderr).toContain('--llm-url');
+    const badToken = await runCli(['serve', '--token', 'a']);
+    expect(badToken.code).toBe(2);
+    expect(badToken.stderr).toContain('--token');
   });
 
   it('ranks POST /repos/{owner}/{repo}/issues first for "create an issue" over GitHub’s spec', async () => {

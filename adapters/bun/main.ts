@@ -39,6 +39,7 @@ const duet = await duetFromConfig(config, {
   readSource,
   sandbox,
   sessions: durable.sessions,
+  rateLimiter: durable.rateLimiter,
   typeChecker: createBunTypeChecker,
 });
 const server = Bun.serve({ port: config.port, hostname: config.host, fetch: duet.app.fetch });

@@ -1,4 +1,5 @@
 /** The bindings the duet Worker expects (see wrangler.jsonc). */
+import type { WorkerLoader } from './loader-sandbox.ts';
 import type { DuetWorkerConfig } from './worker-config.ts';
 import type { DurableObjectNamespace } from './workers-types.ts';
 
@@ -7,4 +8,6 @@ export interface DuetEnv {
   DUET_SESSIONS: DurableObjectNamespace;
   /** JSON text (a var or secret) or a JSON var; absent: the demo API. */
   DUET_CONFIG?: string | DuetWorkerConfig;
+  /** A `worker_loaders` binding: snippets then run in Dynamic Workers (see `DUET_CONFIG.sandbox`). */
+  LOADER?: WorkerLoader;
 }

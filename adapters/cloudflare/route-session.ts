@@ -1,4 +1,4 @@
-/** Which requests belong to a session's Durable Object: executes that name a session (REST or MCP), and reads of its state. */
+/** Which requests belong to a session's Durable Object: executes that name a session (REST or MCP), reads of its state and audit, approvals. */
 import { SESSION_PATTERN } from '../../src/http/schemas.ts';
 
 export interface Routed {
@@ -13,6 +13,7 @@ export class MixedSessionsError extends Error {
 }
 
 const SESSION_READ = /^\/v1\/sessions\/([^/]+)\/(?:state|audit)$/;
+const SESSION_APPROVAL = /^\/v1\/sessions\/([^/]+)\/approvals$/;
 
 /** The Durable Object name of a session; a tenant's sessions never share an object with another's. */
 export function sessionObjectName(tenant: string, session: string): string {
@@ -21,7 +22,9 @@ export function sessionObjectName(tenant: string, session: string): string {
 
 export async function routeRequest(request: Request, maxBodyBytes: number): Promise<Routed> {
   const url = new URL(request.url);
-  const read = request.method === 'GET' && SESSION_READ.exec(url.pathname);
+  const read =
+    (request.method === 'GET' && SESSION_READ.exec(url.pathname)) ||
+    (request.method === 'POST' && SESSION_APPROVAL.exec(url.pathname));
   if (read) {
     const session = decode(read[1]);
     return session !== undefined && SESSION_PATTERN.test(session) ? { session, request } : { request };

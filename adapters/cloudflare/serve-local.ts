@@ -18,7 +18,7 @@ export interface ServeWorkerdOptions {
   config?: DuetWorkerConfig;
   /** Exit on SIGTERM/SIGINT after closing workerd (default true, as with serveNode). */
   signals?: boolean;
-  /** Another wrangler.jsonc to read the entry, compatibility date, flags and objects from. */
+  /** Another wrangler.jsonc to read the entry, compatibility date, flags, objects and loaders from. */
   wranglerConfig?: string;
 }
 
@@ -30,7 +30,9 @@ export interface WorkerdServer {
 }
 
 export async function serveWorkerd(options: ServeWorkerdOptions): Promise<WorkerdServer> {
-  const config = readWorkerConfig(options.config);
+  // workerd enforces no CPU limit, so a loop in a Dynamic Worker would hold the whole process: locally
+  // the loader sandbox runs only when asked for (`config.sandbox: 'loader'`, `--sandbox loader`).
+  const config = readWorkerConfig({ ...options.config, sandbox: options.config?.sandbox ?? 'quickjs' });
   // A broken spec should stop the command now, not answer 500 from inside workerd later.
   await loadWorkerApis(config);
   const wrangler = readWranglerConfig(options.wranglerConfig ?? WRANGLER_CONFIG);
@@ -53,6 +55,7 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
       ]),
     ),
     durableObjectsPersist: persistDir,
+    workerLoaders: Object.fromEntries(wrangler.workerLoaders.map((name) => [name, {}])),
     bindings: { DUET_CONFIG: JSON.stringify(config) },
     host,
     port,

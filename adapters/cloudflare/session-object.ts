@@ -3,17 +3,19 @@ import {
   type ActorSystem,
   actorSessions,
   createActorSystem,
+  DUET_ACTORS,
   SESSIONS,
-  SessionActor,
 } from '../../src/actor/index.ts';
 import { createDuet, type Duet } from '../../src/duet.ts';
+import { actorRateLimiter, RATE_LIMITS } from '../../src/policy/rate-limit-actor.ts';
 import { durableObjectDriver } from './do-driver.ts';
 import type { DuetEnv } from './env.ts';
+import { objectRateLimiter, RATE_LIMIT_PATH, type RateLimitRequest } from './rate-limit.ts';
 import { setupFailure } from './setup-failure.ts';
 import { workerSetup } from './worker-setup.ts';
 import type { DurableObjectState } from './workers-types.ts';
 
-type Sessions = { [SESSIONS]: typeof SessionActor };
+type Sessions = typeof DUET_ACTORS;
 
 /**
  * The Worker sends it the `POST /v1/execute` requests naming its session and the reads of that
@@ -30,12 +32,18 @@ export class DuetSession {
     // The object is the unit of eviction, so its one actor stays in memory as long as the object does.
     this.#system = createActorSystem({
       driver: durableObjectDriver(ctx.storage),
-      actors: { [SESSIONS]: SessionActor },
+      actors: DUET_ACTORS,
       idleMs: Number.POSITIVE_INFINITY,
     });
   }
 
   async fetch(request: Request): Promise<Response> {
+    // An object named for a tenant alone holds that tenant's rate-limit buckets (see rate-limit.ts).
+    if (new URL(request.url).pathname === RATE_LIMIT_PATH) {
+      const { tenant, kind, perMinute } = (await request.json()) as RateLimitRequest;
+      const limiter = actorRateLimiter((t) => this.#system.namespace(RATE_LIMITS, { tenant: t }));
+      return Response.json(await limiter.take(tenant, kind, perMinute));
+    }
     let duet: Duet;
     try {
       duet = await this.#app();
@@ -53,8 +61,12 @@ export class DuetSession {
 
   #app(): Promise<Duet> {
     if (!this.#duet) {
-      const duet = workerSetup(this.#env.DUET_CONFIG).then((setup) =>
-        createDuet({ ...setup.duet, sessions: actorSessions(this.#system.namespace(SESSIONS)) }),
+      const duet = workerSetup(this.#env.DUET_CONFIG, this.#env.LOADER).then((setup) =>
+        createDuet({
+          ...setup.duet,
+          sessions: actorSessions((tenant) => this.#system.namespace(SESSIONS, { tenant })),
+          rateLimiter: objectRateLimiter(this.#env.DUET_SESSIONS),
+        }),
       );
       // A failed setup is not kept: the next request tries again (a spec URL may be back).
       duet.catch(() => {

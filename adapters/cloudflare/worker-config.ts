@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { type Api, fetchText, loadSpec } from '../../src/catalog/index.ts';
 import { describeIssues } from '../../src/http/errors.ts';
 import { parseEgressRule } from '../../src/policy/egress.ts';
+import { validatePolicy } from '../../src/policy/load.ts';
+import type { PolicyInput } from '../../src/policy/schema.ts';
 import { defaultLimits, type SandboxLimits } from '../../src/sandbox/types.ts';
 
 const SpecSource = z.union([
@@ -25,10 +27,18 @@ const WorkerConfig = z.strictObject({
   /** Any of the sandbox limits (`timeoutMs`, `memoryBytes`, `maxCalls`, ...), in ms, bytes or counts. */
   limits: z.record(z.string(), z.number().int().positive()).optional(),
   maxBodyBytes: z.number().int().positive().optional(),
+  /** The policy document (tenants and tokens, API rules, rate limits), as in a `--policy` file. */
+  policy: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Where snippets run: `loader`, a fresh V8 isolate per run through the Worker's `LOADER` binding (the
+   * default when the binding exists), or `quickjs`, QuickJS in WASM in the request's own isolate.
+   */
+  sandbox: z.enum(['loader', 'quickjs']).optional(),
 });
 
-export type DuetWorkerConfig = Omit<z.input<typeof WorkerConfig>, 'limits'> & {
+export type DuetWorkerConfig = Omit<z.input<typeof WorkerConfig>, 'limits' | 'policy'> & {
   limits?: Partial<SandboxLimits>;
+  policy?: PolicyInput;
 };
 export type WorkerSpecSource = z.input<typeof SpecSource>;
 
@@ -53,6 +63,11 @@ export function readWorkerConfig(raw: unknown): DuetWorkerConfig {
       const known = Object.keys(defaultLimits).join(', ');
       throw new WorkerConfigError(`DUET_CONFIG.limits: unknown limit '${key}' (known: ${known})`);
     }
+  }
+  try {
+    validatePolicy(parsed.data.policy, 'DUET_CONFIG.policy');
+  } catch (error) {
+    throw new WorkerConfigError((error as Error).message);
   }
   for (const host of parsed.data.allowFetch ?? []) {
     try {

@@ -1,8 +1,10 @@
 /** What the Worker and the Durable Objects of one isolate share: the configured APIs and one sandbox. */
 import pkg from '../../package.json' with { type: 'json' };
+import { jsonLogger } from '../../src/audit/telemetry.ts';
 import type { DuetConfig } from '../../src/duet.ts';
 import type { Sandbox } from '../../src/sandbox/types.ts';
-import { loadWorkerApis, readWorkerConfig } from './worker-config.ts';
+import { createLoaderSandbox, type WorkerLoader } from './loader-sandbox.ts';
+import { loadWorkerApis, readWorkerConfig, WorkerConfigError } from './worker-config.ts';
 import { createWorkersSandbox, WORKERS_SANDBOX_MEMORY_BYTES } from './workers-sandbox.ts';
 
 export interface WorkerSetup {
@@ -15,16 +17,18 @@ const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 let cached: { key: string; setup: Promise<WorkerSetup> } | undefined;
 const sandboxes = new Map<number, Sandbox>();
+const loaderSandboxes = new WeakMap<WorkerLoader, Sandbox>();
 
 /**
  * Built once per isolate and configuration: specs are parsed on the first request rather than at
  * module load, because workerd allows no I/O (a spec URL) outside a request. A failure is not kept,
- * so a spec URL that was down is fetched again by the next request.
+ * so a spec URL that was down is fetched again by the next request. `loader` is the Worker's `LOADER`
+ * binding, if it has one.
  */
-export function workerSetup(rawConfig: unknown): Promise<WorkerSetup> {
-  const key = typeof rawConfig === 'string' ? rawConfig : JSON.stringify(rawConfig ?? null);
+export function workerSetup(rawConfig: unknown, loader?: WorkerLoader): Promise<WorkerSetup> {
+  const key = `${loader ? 'loader' : ''}:${typeof rawConfig === 'string' ? rawConfig : JSON.stringify(rawConfig ?? null)}`;
   if (cached?.key !== key) {
-    const setup = buildSetup(rawConfig);
+    const setup = buildSetup(rawConfig, loader);
     cached = { key, setup };
     setup.catch(() => {
       if (cached?.setup === setup) cached = undefined;
@@ -33,15 +37,11 @@ export function workerSetup(rawConfig: unknown): Promise<WorkerSetup> {
   return cached.setup;
 }
 
-async function buildSetup(rawConfig: unknown): Promise<WorkerSetup> {
+async function buildSetup(rawConfig: unknown, loader: WorkerLoader | undefined): Promise<WorkerSetup> {
   const config = readWorkerConfig(rawConfig);
   const apis = await loadWorkerApis(config);
   const memoryBytes = config.limits?.memoryBytes ?? WORKERS_SANDBOX_MEMORY_BYTES;
-  let sandbox = sandboxes.get(memoryBytes);
-  if (!sandbox) {
-    sandbox = createWorkersSandbox(memoryBytes);
-    sandboxes.set(memoryBytes, sandbox);
-  }
+  const sandbox = chooseSandbox(config.sandbox, loader, memoryBytes);
   const maxBodyBytes = config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
     duet: {
@@ -53,7 +53,37 @@ async function buildSetup(rawConfig: unknown): Promise<WorkerSetup> {
       limits: { ...config.limits, memoryBytes },
       maxBodyBytes,
       version: pkg.version,
+      policy: config.policy,
+      // One JSON line per execution, kept by Workers Logs.
+      log: jsonLogger((line) => console.log(line)),
     },
     maxBodyBytes,
   };
+}
+
+/** The loader when the Worker has one and the config does not ask for QuickJS; QuickJS otherwise. */
+function chooseSandbox(
+  wanted: 'loader' | 'quickjs' | undefined,
+  loader: WorkerLoader | undefined,
+  memoryBytes: number,
+): Sandbox {
+  if (wanted === 'loader' && !loader) {
+    throw new WorkerConfigError(
+      'DUET_CONFIG.sandbox is \'loader\' but the Worker has no LOADER binding: add "worker_loaders": [{ "binding": "LOADER" }] to wrangler.jsonc',
+    );
+  }
+  if (loader && wanted !== 'quickjs') {
+    let sandbox = loaderSandboxes.get(loader);
+    if (!sandbox) {
+      sandbox = createLoaderSandbox(loader);
+      loaderSandboxes.set(loader, sandbox);
+    }
+    return sandbox;
+  }
+  let sandbox = sandboxes.get(memoryBytes);
+  if (!sandbox) {
+    sandbox = createWorkersSandbox(memoryBytes);
+    sandboxes.set(memoryBytes, sandbox);
+  }
+  return sandbox;
 }

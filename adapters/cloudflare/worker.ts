@@ -2,14 +2,12 @@
 import { createDuet, type Duet } from '../../src/duet.ts';
 import type { SessionStore } from '../../src/execute/state.ts';
 import type { DuetEnv } from './env.ts';
+import { objectRateLimiter } from './rate-limit.ts';
 import { MixedSessionsError, type Routed, routeRequest, sessionObjectName } from './route-session.ts';
 import { setupFailure } from './setup-failure.ts';
 import { type WorkerSetup, workerSetup } from './worker-setup.ts';
 
 export { DuetSession } from './session-object.ts';
-
-/** Until tokens name tenants, every session belongs to the one default tenant. */
-const TENANT = '';
 
 const duets = new WeakMap<WorkerSetup, Duet>();
 
@@ -21,13 +19,18 @@ const noSessions: SessionStore = {
   withSession: (session) =>
     Promise.reject(new Error(`duet worker: session '${session}' reached the Worker instead of its object`)),
   snapshot: async () => undefined,
+  inspect: async () => undefined,
 };
 
 /** Runs without a session get a fresh in-memory state from the Worker's own app. */
-function workerDuet(setup: WorkerSetup): Duet {
+function workerDuet(setup: WorkerSetup, env: DuetEnv): Duet {
   let duet = duets.get(setup);
   if (!duet) {
-    duet = createDuet({ ...setup.duet, sessions: noSessions });
+    duet = createDuet({
+      ...setup.duet,
+      sessions: noSessions,
+      rateLimiter: objectRateLimiter(env.DUET_SESSIONS),
+    });
     duets.set(setup, duet);
   }
   return duet;
@@ -37,7 +40,7 @@ export default {
   async fetch(request: Request, env: DuetEnv): Promise<Response> {
     let setup: WorkerSetup;
     try {
-      setup = await workerSetup(env.DUET_CONFIG);
+      setup = await workerSetup(env.DUET_CONFIG, env.LOADER);
     } catch (error) {
       return setupFailure(error);
     }
@@ -51,9 +54,13 @@ export default {
         { status: 400 },
       );
     }
-    if (routed.session === undefined) return workerDuet(setup).app.fetch(routed.request);
+    const duet = workerDuet(setup, env);
+    if (routed.session === undefined) return duet.app.fetch(routed.request);
+    // The tenant picks the object; without a valid token the Worker's own app answers 401.
+    const tenant = await duet.auth.authenticate(request.headers.get('authorization'));
+    if (tenant === undefined) return duet.app.fetch(routed.request);
     const sessions = env.DUET_SESSIONS;
-    const stub = sessions.get(sessions.idFromName(sessionObjectName(TENANT, routed.session)));
+    const stub = sessions.get(sessions.idFromName(sessionObjectName(tenant, routed.session)));
     try {
       return await stub.fetch(routed.request);
     } catch (error) {

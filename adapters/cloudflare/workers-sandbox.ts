@@ -7,6 +7,7 @@ import {
   type QuickJSSyncVariant,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
+import { timeoutFailure } from '../../src/sandbox/failure-messages.ts';
 import { createQuickJSSandbox } from '../../src/sandbox/index.ts';
 import { moduleCapBytes } from '../../src/sandbox/quickjs-module.ts';
 import type { Sandbox } from '../../src/sandbox/types.ts';
@@ -37,8 +38,19 @@ export function loadWorkersQuickJS(memoryBytes: number): Promise<QuickJSWASMModu
 
 /**
  * Runs on the request's own thread: workerd has no killable workers, so a guest spinning inside a
- * built-in is stopped by the platform's CPU limit rather than by duet.
+ * built-in is stopped by the platform's CPU limit rather than by duet. A run that returns only after
+ * its deadline (a built-in that never polls the interrupt handler, and a clock that moved meanwhile)
+ * ends with `timeout` rather than hand back what it computed too late.
  */
 export function createWorkersSandbox(memoryBytes: number = WORKERS_SANDBOX_MEMORY_BYTES): Sandbox {
-  return createQuickJSSandbox({ memoryBytes, module: () => loadWorkersQuickJS(memoryBytes) });
+  const sandbox = createQuickJSSandbox({ memoryBytes, module: () => loadWorkersQuickJS(memoryBytes) });
+  return {
+    async run(request, host) {
+      const result = await sandbox.run(request, host);
+      if (!result.ok || result.durationMs <= request.limits.timeoutMs) return result;
+      const { logs, durationMs } = result;
+      return { ok: false, error: timeoutFailure(request.limits), logs, durationMs };
+    },
+    close: () => sandbox.close(),
+  };
 }

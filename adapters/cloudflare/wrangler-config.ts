@@ -21,6 +21,8 @@ export interface WranglerConfig {
   compatibilityFlags: string[];
   durableObjects: { name: string; className: string }[];
   sqliteClasses: string[];
+  /** Bindings of `worker_loaders` (Dynamic Workers). */
+  workerLoaders: string[];
 }
 
 interface RawConfig {
@@ -30,6 +32,7 @@ interface RawConfig {
   compatibility_flags?: string[];
   durable_objects?: { bindings?: { name: string; class_name: string }[] };
   migrations?: { new_sqlite_classes?: string[] }[];
+  worker_loaders?: { binding: string }[];
 }
 
 export function readWranglerConfig(path: string = WRANGLER_CONFIG): WranglerConfig {
@@ -49,5 +52,6 @@ export function readWranglerConfig(path: string = WRANGLER_CONFIG): WranglerConf
       className: b.class_name,
     })),
     sqliteClasses: (raw.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []),
+    workerLoaders: (raw.worker_loaders ?? []).map((l) => l.binding),
   };
 }

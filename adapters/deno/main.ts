@@ -39,6 +39,7 @@ const duet = await duetFromConfig(config, {
   readSource,
   sandbox,
   sessions: durable.sessions,
+  rateLimiter: durable.rateLimiter,
   typeChecker: createDenoTypeChecker,
 });
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -1,12 +1,22 @@
-/** Durable execute sessions on Node: an actor system over `<dataDir>/actors.sqlite` with a sessions namespace. */
+/** Durable execute sessions on Node: an actor system over `<dataDir>/actors.sqlite` with sessions and rate limits. */
 
-import { type ActorSystem, actorSessions, createActorSystem, SessionActor } from '../../src/actor/index.ts';
+import {
+  type ActorSystem,
+  actorSessions,
+  createActorSystem,
+  DUET_ACTORS,
+  SESSIONS,
+} from '../../src/actor/index.ts';
 import type { SessionStore } from '../../src/execute/state.ts';
+import type { RateLimiter } from '../../src/policy/rate-limit.ts';
+import { actorRateLimiter, RATE_LIMITS } from '../../src/policy/rate-limit-actor.ts';
 import { type SqliteDriver, type SqliteDriverOptions, sqliteDriver } from './sqlite-driver.ts';
 
 export interface NodeActorSessions {
   sessions: SessionStore;
-  system: ActorSystem<{ sessions: typeof SessionActor }>;
+  /** Per-tenant rate-limit buckets, in the same database. */
+  rateLimiter: RateLimiter;
+  system: ActorSystem<typeof DUET_ACTORS>;
   driver: SqliteDriver;
   /** Waits for running turns, then closes the database. */
   close(): Promise<void>;
@@ -15,9 +25,10 @@ export interface NodeActorSessions {
 /** For `createDuet({ sessions })`: `const { sessions, close } = await openActorSessions({ dir: '.duet' })`. */
 export async function openActorSessions(options: SqliteDriverOptions): Promise<NodeActorSessions> {
   const driver = await sqliteDriver(options);
-  const system = createActorSystem({ driver, actors: { sessions: SessionActor } });
+  const system = createActorSystem({ driver, actors: DUET_ACTORS });
   return {
-    sessions: actorSessions(system.namespace('sessions')),
+    sessions: actorSessions((tenant) => system.namespace(SESSIONS, { tenant })),
+    rateLimiter: actorRateLimiter((tenant) => system.namespace(RATE_LIMITS, { tenant })),
     system,
     driver,
     async close() {

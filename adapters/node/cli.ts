@@ -2,12 +2,15 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { jsonLogger, type Logger } from '../../src/audit/telemetry.ts';
 import { apiNameFromSource, operationSignature } from '../../src/catalog/index.ts';
 import { buildUpstreams, loadApis, loadMcpApis, splitNamed, UsageError } from '../../src/config/options.ts';
 import { listeningLine } from '../../src/config/serve-config.ts';
-import { createDuet, type Duet } from '../../src/duet.ts';
+import { createDuet, type Duet, policyLimits } from '../../src/duet.ts';
 import { createMcpServer } from '../../src/http/mcp.ts';
 import { toolSizes } from '../../src/http/tool-sizes.ts';
+import { applyPolicyFlags, parsePolicy } from '../../src/policy/load.ts';
+import type { PolicyDocument } from '../../src/policy/schema.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
 import { openActorSessions } from './actor-sessions.ts';
 import { VERSION } from './package-info.ts';
@@ -25,6 +28,17 @@ const SOURCES = `
   --header NAME=H: value      add header H to every call to API NAME, e.g. credentials (repeatable);
                               added by the host, never visible to the snippet
   --allow-fetch HOST[:PORT]   give the snippet a fetch() that may reach HOST (repeatable)`;
+
+const POLICY = `
+  --policy FILE               policy file, JSON or YAML: tenants, per-API allow/deny rules, argument
+                              constraints, approvals, rate limits, sandbox limits, egress (see README)
+  --read-only API             API may only be read: GET and HEAD calls (repeatable)`;
+
+const TENANTS = `
+  --token TENANT=SECRET       a bearer token of TENANT (repeatable); with any token, every request needs
+                              Authorization: Bearer SECRET, and sessions, audit and rate limits are per tenant
+  --rate-limit N              N executions per minute per tenant; also executions=N or calls=N (upstream
+                              calls per minute per tenant), repeatable`;
 
 const HELP: Record<string, string> = {
   main: `duet ${VERSION}: search + execute over real APIs for AI agents
@@ -51,7 +65,9 @@ Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET
   --data DIR                  where durable state lives (default ./.duet)
   --sandbox-limit NAME=N      a sandbox limit for every run (repeatable): timeoutMs, memoryBytes, stackBytes,
                               maxResultBytes, maxLogLines, maxLogBytes, maxCalls, maxConcurrentCalls;
-                              or the pool: workers (default 10), queue (default 2 x workers)${SOURCES}
+                              or the pool: workers (default 10), queue (default 2 x workers)${TENANTS}${POLICY}
+  --sandbox quickjs|loader    with --runtime workerd: QuickJS in the request's isolate (default) or a
+                              Dynamic Worker per run (V8 isolate; workerd enforces no CPU limit on it)${SOURCES}
   -h, --help                  this help`,
   search: `Usage: duet search QUERY [options]
 
@@ -68,7 +84,7 @@ Reads FILE, or standard input when FILE is '-' or absent.
   --session ID                run in session ID (its 'state' persists in --data between runs)
   --data DIR                  where sessions persist (default ./.duet)
   --timeout MS                time limit for the run (default 10000)
-  --json                      print the full response ({ok, result, error, logs, calls, durationMs})${SOURCES}
+  --json                      print the full response ({ok, result, error, logs, calls, durationMs})${POLICY}${SOURCES}
   -h, --help                  this help`,
 };
 
@@ -76,7 +92,7 @@ HELP.mcp = `Usage: duet mcp [options]
 
 Serve duet's two MCP tools, search and execute, over standard input/output.
 
-  --data DIR                  where sessions persist (default ./.duet)${SOURCES}
+  --data DIR                  where sessions persist (default ./.duet)${POLICY}${SOURCES}
   -h, --help                  this help`;
 
 HELP.tokens = `Usage: duet tokens [options]
@@ -96,9 +112,48 @@ const sourceOptions = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const policyOptions = {
+  policy: { type: 'string' },
+  'read-only': { type: 'string', multiple: true },
+} as const;
+
+const tenantOptions = {
+  token: { type: 'string', multiple: true },
+  'rate-limit': { type: 'string', multiple: true },
+} as const;
+
 // Flags of the DESIGN.md contract whose features are not in this version yet: refusing them loudly is
-// safer than ignoring, say, --token and serving without authentication.
-const notYet = ['token', 'read-only', 'rate-limit', 'policy', 'llm-url', 'llm-model', 'llm-provider'];
+// safer than ignoring them.
+const notYet = ['llm-url', 'llm-model', 'llm-provider'];
+
+/** `--policy FILE` with `--token`, `--read-only` and `--rate-limit` on top. */
+async function loadPolicy(values: Record<string, unknown>): Promise<PolicyDocument> {
+  const file = values.policy as string | undefined;
+  let document: PolicyDocument | undefined;
+  try {
+    if (file !== undefined) {
+      const text = await readFile(file, 'utf8').catch(() => {
+        throw new UsageError(`--policy ${file}: cannot read the file`);
+      });
+      document = parsePolicy(text, file);
+    }
+    const policy = applyPolicyFlags(document, {
+      tokens: values.token as string[] | undefined,
+      readOnly: values['read-only'] as string[] | undefined,
+      rateLimit: values['rate-limit'] as string[] | undefined,
+    });
+    policyLimits(policy);
+    return policy;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** The policy file's `limits` as `--sandbox-limit` flags, before the command line's own (which win). */
+function limitFlags(values: Record<string, unknown>, policy: PolicyDocument | undefined): string[] {
+  const fromPolicy = Object.entries(policy?.limits ?? {}).map(([name, value]) => `${name}=${value}`);
+  return [...fromPolicy, ...((values['sandbox-limit'] as string[] | undefined) ?? [])];
+}
 
 /** The APIs of --spec and --mcp, with --base-url and --header settings. */
 async function loadSources(values: Record<string, unknown>) {
@@ -126,9 +181,11 @@ function sandboxSettings(flags: string[] | undefined) {
 
 async function makeDuet(
   values: Record<string, unknown>,
+  policy?: PolicyDocument,
+  log?: Logger,
 ): Promise<{ duet: Duet; close: () => Promise<void> }> {
   const { apis, upstreams } = await loadSources(values);
-  const { limits, pool } = sandboxSettings(values['sandbox-limit'] as string[] | undefined);
+  const { limits, pool } = sandboxSettings(limitFlags(values, policy));
   const durable = typeof values.data === 'string' ? await openActorSessions({ dir: values.data }) : undefined;
   const sandbox = createWorkerSandbox({
     ...pool,
@@ -149,6 +206,9 @@ async function makeDuet(
       limits,
       typeChecker: (catalog) => createNodeTypeChecker(catalog),
       version: VERSION,
+      policy,
+      rateLimiter: durable?.rateLimiter,
+      log,
     });
     return { duet, close };
   } catch (error) {
@@ -158,7 +218,11 @@ async function makeDuet(
 }
 
 /** `--runtime workerd`: the Worker in real workerd through Miniflare, specs handed over as text. */
-async function serveOnWorkerd(values: Record<string, any>, port: number): Promise<number> {
+async function serveOnWorkerd(
+  values: Record<string, any>,
+  port: number,
+  policy: PolicyDocument,
+): Promise<number> {
   if (values.mcp?.length)
     throw new UsageError('--runtime workerd: --mcp sources are not supported on Workers yet');
   const specs = await Promise.all(
@@ -182,7 +246,9 @@ async function serveOnWorkerd(values: Record<string, any>, port: number): Promis
       specs,
       upstreams,
       allowFetch: values['allow-fetch'] ?? [],
-      limits: sandboxSettings(values['sandbox-limit']).limits,
+      limits: sandboxSettings(limitFlags(values, policy)).limits,
+      policy,
+      sandbox: values.sandbox,
     },
   });
   console.error(
@@ -196,6 +262,18 @@ async function serveOnWorkerd(values: Record<string, any>, port: number): Promis
   return new Promise(() => {});
 }
 
+/** For the runtimes that start a child: a policy naming an unknown API or operation fails here, in the parent. */
+async function checkPolicy(values: Record<string, unknown>, policy: PolicyDocument): Promise<void> {
+  const named = policy.apis || Object.values(policy.tenants ?? {}).some((t) => t.apis || t.readOnly);
+  if (!named) return;
+  const { apis } = await loadSources({ ...values, mcp: values.runtime === 'workerd' ? [] : values.mcp });
+  try {
+    createDuet({ apis, sandbox: noSandbox, policy });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 async function serveCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -206,6 +284,9 @@ async function serveCommand(args: string[]): Promise<number> {
       runtime: { type: 'string', default: 'node' },
       data: { type: 'string', default: './.duet' },
       'sandbox-limit': { type: 'string', multiple: true },
+      sandbox: { type: 'string' },
+      ...policyOptions,
+      ...tenantOptions,
       ...Object.fromEntries(notYet.map((name) => [name, { type: 'string', multiple: true }] as const)),
     },
   });
@@ -218,7 +299,14 @@ async function serveCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port ${values.port}: not a port number`);
   }
-  if (values.runtime === 'workerd') return serveOnWorkerd(values, port);
+  if (
+    values.sandbox !== undefined &&
+    (values.runtime !== 'workerd' || !['quickjs', 'loader'].includes(values.sandbox))
+  )
+    throw new UsageError(`--sandbox ${values.sandbox}: quickjs or loader, with --runtime workerd only`);
+  const policy = await loadPolicy(values);
+  if (values.runtime !== 'node') await checkPolicy(values, policy);
+  if (values.runtime === 'workerd') return serveOnWorkerd(values, port, policy);
   if (values.runtime !== 'node') {
     if (!spawnableRuntimes.includes(values.runtime)) {
       throw new UsageError(
@@ -227,7 +315,7 @@ async function serveCommand(args: string[]): Promise<number> {
     }
     // Bad flags fail here, in the parent, rather than in the child.
     buildUpstreams(values['base-url'], values.header);
-    sandboxSettings(values['sandbox-limit']);
+    sandboxSettings(limitFlags(values, policy));
     return serveOnRuntime(values.runtime, {
       port,
       host: values.host,
@@ -237,11 +325,12 @@ async function serveCommand(args: string[]): Promise<number> {
       baseUrls: values['base-url'] ?? [],
       headers: values.header ?? [],
       allowFetch: values['allow-fetch'] ?? [],
-      sandboxLimits: values['sandbox-limit'] ?? [],
+      sandboxLimits: limitFlags(values, policy),
+      policy,
       version: VERSION,
     });
   }
-  const { duet, close } = await makeDuet(values);
+  const { duet, close } = await makeDuet(values, policy, jsonLogger());
   const server = await serveNode(duet, { port, host: values.host, onClose: close });
   console.error(listeningLine(server.url, duet, 'node'));
   return new Promise(() => {});
@@ -300,6 +389,7 @@ async function executeCommand(args: string[]): Promise<number> {
       timeout: { type: 'string' },
       data: { type: 'string', default: './.duet' },
       json: { type: 'boolean' },
+      ...policyOptions,
     },
   });
   if (values.help) return help('execute');
@@ -313,7 +403,7 @@ async function executeCommand(args: string[]): Promise<number> {
           throw new UsageError(`duet execute: cannot read ${file}`);
         });
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-  const { duet, close } = await makeDuet(values);
+  const { duet, close } = await makeDuet(values, await loadPolicy(values));
   try {
     const response = await duet.executor.execute({ code, session: values.session, timeoutMs });
     if (values.json) console.log(JSON.stringify(response, null, 2));
@@ -336,10 +426,10 @@ async function executeCommand(args: string[]): Promise<number> {
 async function mcpCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...sourceOptions, data: { type: 'string', default: './.duet' } },
+    options: { ...sourceOptions, ...policyOptions, data: { type: 'string', default: './.duet' } },
   });
   if (values.help) return help('mcp');
-  const { duet, close } = await makeDuet(values);
+  const { duet, close } = await makeDuet(values, await loadPolicy(values));
   const server = createMcpServer({ ...duet, version: VERSION });
   const transport = new StdioServerTransport();
   await server.connect(transport);
@@ -413,7 +503,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const err = error as Error & { code?: string };
     // parseArgs errors (unknown flag, missing value) are usage errors too.
-    const usage = error instanceof UsageError || err.code?.startsWith('ERR_PARSE_ARGS');
+    const usage =
+      error instanceof UsageError || err.name === 'PolicyError' || err.code?.startsWith('ERR_PARSE_ARGS');
     console.error(`duet: ${err.message}`);
     return usage ? 2 : 1;
   }

@@ -36,6 +36,14 @@ export {
   type MemoryStore,
   memoryDriver,
 } from './memory-driver.ts';
-export { type DurableSessions, sessionsOn } from './open-sessions.ts';
+export { DUET_ACTORS, type DurableSessions, sessionsOn } from './open-sessions.ts';
 export { defaultRetry, type RetryPolicy } from './schedules.ts';
-export { actorSessions, SESSIONS, SessionActor, stateOf } from './sessions.ts';
+export {
+  actorSessions,
+  RECORDS_PREFIX,
+  recordsOf,
+  SESSIONS,
+  SessionActor,
+  type SessionNamespaces,
+  stateOf,
+} from './sessions.ts';

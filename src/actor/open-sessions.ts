@@ -1,19 +1,28 @@
-/** Durable execute sessions over any storage driver: an actor system with a sessions namespace. */
+/** Durable execute sessions over any storage driver: an actor system with sessions and rate-limit namespaces. */
 import type { SessionStore } from '../execute/state.ts';
+import type { RateLimiter } from '../policy/rate-limit.ts';
+import { actorRateLimiter, RATE_LIMITS, RateLimitActor } from '../policy/rate-limit-actor.ts';
 import { createActorSystem } from './actor-system.ts';
 import type { StorageDriver } from './driver.ts';
 import { actorSessions, SESSIONS, SessionActor } from './sessions.ts';
 
 export interface DurableSessions {
+  /** Each tenant's sessions in its own namespace. */
   sessions: SessionStore;
+  /** Each tenant's rate-limit buckets in an actor. */
+  rateLimiter: RateLimiter;
   /** Waits for running turns, then closes the driver. */
   close(): Promise<void>;
 }
 
+/** The actor classes a duet server registers. */
+export const DUET_ACTORS = { [SESSIONS]: SessionActor, [RATE_LIMITS]: RateLimitActor } as const;
+
 export function sessionsOn(driver: StorageDriver): DurableSessions {
-  const system = createActorSystem({ driver, actors: { [SESSIONS]: SessionActor } });
+  const system = createActorSystem({ driver, actors: DUET_ACTORS });
   return {
-    sessions: actorSessions(system.namespace(SESSIONS)),
+    sessions: actorSessions((tenant) => system.namespace(SESSIONS, { tenant })),
+    rateLimiter: actorRateLimiter((tenant) => system.namespace(RATE_LIMITS, { tenant })),
     async close() {
       await system.close();
       await driver.close();

@@ -1,8 +1,15 @@
 /** Execute sessions as actors: each session one actor, each run one turn, `state` its storage. */
-import type { SessionStore, StateStore } from '../execute/state.ts';
+import type {
+  SessionRecords,
+  SessionScope,
+  SessionStore,
+  SessionTurn,
+  StateStore,
+} from '../execute/state.ts';
 import { Actor } from './actor.ts';
 import type { ActorStorage } from './actor-storage.ts';
 import type { Namespace } from './actor-system.ts';
+import { prefixEnd } from './key-order.ts';
 
 /** A session: no methods of its own; the executor runs snippets in its turns through `run`. */
 export class SessionActor extends Actor {}
@@ -10,32 +17,96 @@ export class SessionActor extends Actor {}
 export const SESSIONS = 'sessions';
 
 /**
- * A `SessionStore` over a namespace of `SessionActor`s, e.g.
- * `actorSessions(createActorSystem({ driver, actors: { sessions: SessionActor } }).namespace('sessions'))`.
+ * The host's records (audit trail, plans) share the session actor's storage under this prefix. Guest
+ * keys may not start with U+0000, so `state` can neither see nor touch them.
  */
-export function actorSessions(sessions: Namespace<SessionActor>): SessionStore {
+export const RECORDS_PREFIX = '\u0000duet/';
+/** Every guest key sorts at or after this. */
+const GUEST_START = '\u0001';
+
+/** The namespace of one tenant's sessions. */
+export type SessionNamespaces = (tenant: string) => Namespace<SessionActor>;
+
+/**
+ * A `SessionStore` over `SessionActor`s: a namespace (one tenant), or a function giving each tenant's
+ * namespace, e.g. `actorSessions((tenant) => system.namespace('sessions', { tenant }))`.
+ */
+export function actorSessions(source: Namespace<SessionActor> | SessionNamespaces): SessionStore {
+  const namespaceFor = (scope?: SessionScope): Namespace<SessionActor> => {
+    const tenant = scope?.tenant ?? '';
+    if (typeof source === 'function') return source(tenant);
+    if (tenant !== source.tenant) {
+      throw new Error(
+        `duet sessions: this store holds tenant '${source.tenant}' only, not '${tenant}'; pass a function of the tenant to actorSessions`,
+      );
+    }
+    return source;
+  };
+  const turnOf = (storage: ActorStorage): SessionTurn => ({
+    state: stateOf(storage),
+    records: recordsOf(storage),
+  });
   return {
-    withSession: (session, fn) => sessions.run(session, (actor) => fn(stateOf(actor.storage))),
-    async snapshot(session) {
+    withSession(session, fn, scope) {
+      return namespaceFor(scope).run(session, (actor) => {
+        const turn = turnOf(actor.storage);
+        return fn(turn.state, turn);
+      });
+    },
+    async snapshot(session, scope) {
+      const sessions = namespaceFor(scope);
       if (!(await sessions.exists(session))) return undefined;
-      const entries = await sessions.run(session, (actor) => actor.storage.list());
+      const entries = await sessions.run(session, (actor) => actor.storage.list({ start: GUEST_START }));
       return Object.fromEntries(entries);
     },
+    async inspect(session, fn, scope) {
+      const sessions = namespaceFor(scope);
+      if (!(await sessions.exists(session))) return undefined;
+      return sessions.run(session, (actor) => fn(turnOf(actor.storage)));
+    },
   };
+}
+
+function guestKey(key: string): string {
+  if (typeof key === 'string' && key.startsWith('\u0000'))
+    throw { message: 'state keys may not start with U+0000 (reserved for duet)' };
+  return key;
 }
 
 /** The guest's `state` binding over actor storage. */
 export function stateOf(storage: ActorStorage): StateStore {
   return {
-    get: (key) => storage.get(key),
-    put: (key, value) => storage.put(key, value),
-    delete: (key) => storage.delete(key),
+    get: (key) => storage.get(guestKey(key)),
+    put: (key, value) => storage.put(guestKey(key), value),
+    delete: (key) => storage.delete(guestKey(key)),
     async list(options = {}) {
       const { prefix, limit } = options;
+      if (prefix?.startsWith('\u0000')) return {};
       // Guests may pass any number; the storage wants a whole count (or none for all).
       const count =
         limit === undefined || !Number.isFinite(limit) ? undefined : Math.max(0, Math.floor(limit));
-      return Object.fromEntries(await storage.list({ prefix, limit: count }));
+      return Object.fromEntries(await storage.list({ prefix, start: GUEST_START, limit: count }));
+    },
+  };
+}
+
+/** The host's records of a session, in its actor storage under `RECORDS_PREFIX`. */
+export function recordsOf(storage: ActorStorage): SessionRecords {
+  const at = (key: string) => RECORDS_PREFIX + key;
+  return {
+    get: (key) => storage.get(at(key)),
+    putMany: (entries) =>
+      storage.putMany(Object.entries(entries).map(([key, value]) => [at(key), value] as const)),
+    async list(options = {}) {
+      const prefix = RECORDS_PREFIX + (options.prefix ?? '');
+      const entries = await storage.list({
+        prefix,
+        start: options.start === undefined ? undefined : at(options.start),
+        end: options.end === undefined ? prefixEnd(RECORDS_PREFIX) : at(options.end),
+        limit: options.limit,
+        reverse: options.reverse,
+      });
+      return [...entries].map(([key, value]) => [key.slice(RECORDS_PREFIX.length), value]);
     },
   };
 }

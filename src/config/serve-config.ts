@@ -1,6 +1,10 @@
 /** The serve configuration every runtime's entry receives, and how it becomes a running duet. */
+
+import { jsonLogger } from '../audit/telemetry.ts';
 import { createDuet, type Duet, type DuetConfig } from '../duet.ts';
 import type { SessionStore } from '../execute/state.ts';
+import type { RateLimiter } from '../policy/rate-limit.ts';
+import type { PolicyInput } from '../policy/schema.ts';
 import { parseLimitFlags } from '../sandbox/limit-flags.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { buildUpstreams, loadApis, loadMcpApis } from './options.ts';
@@ -19,6 +23,8 @@ export interface ServeConfig {
   allowFetch: string[];
   /** `--sandbox-limit NAME=VALUE` flags (see `parseLimitFlags`). */
   sandboxLimits?: string[];
+  /** The policy file with the `--token`, `--read-only` and `--rate-limit` flags applied. */
+  policy?: PolicyInput;
   version: string;
 }
 
@@ -26,6 +32,8 @@ export interface RuntimePieces {
   readSource: (source: string) => Promise<string>;
   sandbox: Sandbox;
   sessions?: SessionStore;
+  /** Where rate-limit buckets live (the runtime's durable actors); default: memory. */
+  rateLimiter?: RateLimiter;
   typeChecker?: DuetConfig['typeChecker'];
 }
 
@@ -44,6 +52,9 @@ export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces)
     allowFetch: config.allowFetch,
     limits: parseLimitFlags(config.sandboxLimits).limits,
     version: config.version,
+    policy: config.policy,
+    rateLimiter: pieces.rateLimiter,
+    log: jsonLogger(),
   });
 }
 

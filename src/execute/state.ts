@@ -8,12 +8,54 @@ export interface StateStore {
   list(options?: { prefix?: string; limit?: number }): Promise<Record<string, unknown>>;
 }
 
+/** Which tenant a session belongs to: the same session id in two tenants is two sessions. '' is the default tenant. */
+export interface SessionScope {
+  tenant?: string;
+}
+
+export interface RecordListOptions {
+  prefix?: string;
+  /** Inclusive lower bound. */
+  start?: string;
+  /** Exclusive upper bound. */
+  end?: string;
+  limit?: number;
+  reverse?: boolean;
+}
+
+/**
+ * A session's host-only records (its audit trail, dry-run plans): the guest's `state` never sees them.
+ * Keys order by code point, as actor storage does.
+ */
+export interface SessionRecords {
+  get(key: string): Promise<unknown>;
+  /** Writes every entry or none. */
+  putMany(entries: Record<string, unknown>): Promise<void>;
+  list(options?: RecordListOptions): Promise<[string, unknown][]>;
+}
+
+/** What a session's turn may touch: the guest's state and the host's records. */
+export interface SessionTurn {
+  state: StateStore;
+  records: SessionRecords;
+}
+
 /** Where sessions keep their state; the actor layer provides the durable one. */
 export interface SessionStore {
   /** Runs `fn` as one turn of the session: turns of the same session never interleave. */
-  withSession<T>(session: string, fn: (state: StateStore) => Promise<T>): Promise<T>;
+  withSession<T>(
+    session: string,
+    fn: (state: StateStore, turn: SessionTurn) => Promise<T>,
+    scope?: SessionScope,
+  ): Promise<T>;
   /** A snapshot of a session's state, or undefined for a session that has never run. */
-  snapshot(session: string): Promise<Record<string, unknown> | undefined>;
+  snapshot(session: string, scope?: SessionScope): Promise<Record<string, unknown> | undefined>;
+  /** Runs `fn` as a turn of a session that has run before; undefined (and `fn` not run) otherwise. */
+  inspect?<T>(
+    session: string,
+    fn: (turn: SessionTurn) => Promise<T>,
+    scope?: SessionScope,
+  ): Promise<T | undefined>;
 }
 
 export function memoryState(map: Map<string, unknown> = new Map()): StateStore {
@@ -37,33 +79,79 @@ export function memoryState(map: Map<string, unknown> = new Map()): StateStore {
   };
 }
 
+/** Records in a sorted in-memory map (code point order, as actor storage). */
+export function memoryRecords(map: Map<string, unknown> = new Map()): SessionRecords {
+  return {
+    async get(key) {
+      return structuredClone(map.get(key));
+    },
+    async putMany(entries) {
+      for (const [key, value] of Object.entries(entries)) map.set(key, structuredClone(value));
+    },
+    async list({ prefix = '', start, end, limit = Number.POSITIVE_INFINITY, reverse = false } = {}) {
+      const keys = [...map.keys()]
+        .filter(
+          (k) =>
+            k.startsWith(prefix) &&
+            (start === undefined || compareCodePoints(k, start) >= 0) &&
+            (end === undefined || compareCodePoints(k, end) < 0),
+        )
+        .sort(compareCodePoints);
+      if (reverse) keys.reverse();
+      return keys.slice(0, limit).map((key) => [key, structuredClone(map.get(key))]);
+    },
+  };
+}
+
+function compareCodePoints(a: string, b: string): number {
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i].codePointAt(0)! - y[i].codePointAt(0)!;
+  }
+  return x.length - y.length;
+}
+
 /** Sessions held in memory: gone when the process ends. */
 export function memorySessions(): SessionStore {
-  const sessions = new Map<string, Map<string, unknown>>();
+  const sessions = new Map<string, { state: Map<string, unknown>; records: Map<string, unknown> }>();
   const tails = new Map<string, Promise<unknown>>();
+  const keyOf = (session: string, scope?: SessionScope) => JSON.stringify([scope?.tenant ?? '', session]);
+  const turnOf = (held: { state: Map<string, unknown>; records: Map<string, unknown> }): SessionTurn => ({
+    state: memoryState(held.state),
+    records: memoryRecords(held.records),
+  });
+  /** One turn at a time per session, in arrival order. */
+  function queue<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = tails.get(key) ?? Promise.resolve();
+    const turn = previous.then(fn, fn);
+    const tail = turn.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return turn;
+  }
   return {
-    withSession(session, fn) {
-      let map = sessions.get(session);
-      if (!map) {
-        map = new Map();
-        sessions.set(session, map);
+    withSession(session, fn, scope) {
+      const key = keyOf(session, scope);
+      let held = sessions.get(key);
+      if (!held) {
+        held = { state: new Map(), records: new Map() };
+        sessions.set(key, held);
       }
-      const state = memoryState(map);
-      const previous = tails.get(session) ?? Promise.resolve();
-      const turn = previous.then(
-        () => fn(state),
-        () => fn(state),
-      );
-      const tail = turn.catch(() => undefined);
-      tails.set(session, tail);
-      void tail.then(() => {
-        if (tails.get(session) === tail) tails.delete(session);
-      });
-      return turn;
+      const turn = turnOf(held);
+      return queue(key, () => fn(turn.state, turn));
     },
-    async snapshot(session) {
-      const map = sessions.get(session);
+    async snapshot(session, scope) {
+      const map = sessions.get(keyOf(session, scope))?.state;
       return map ? Object.fromEntries([...map.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) : undefined;
+    },
+    async inspect(session, fn, scope) {
+      const key = keyOf(session, scope);
+      const held = sessions.get(key);
+      if (!held) return undefined;
+      return queue(key, () => fn(turnOf(held)));
     },
   };
 }

@@ -26,6 +26,16 @@ export interface ExecuteRequest {
   timeoutMs?: number;
   /** `false` skips the type-check (the syntax check still runs); default: check when a checker is configured. */
   typecheck?: boolean;
+  /**
+   * Plan instead of act: reads (GET/HEAD) are sent, every other call is recorded but not sent (it resolves
+   * to a placeholder), `state` writes are discarded, and the response's `plan` can be approved.
+   */
+  dryRun?: boolean;
+}
+
+/** Who runs it: the tenant of the request's token ('' without tokens). */
+export interface ExecuteContext {
+  tenant?: string;
 }
 
 export interface TypeCheckOptions {
@@ -46,13 +56,51 @@ export interface CallRecord {
   /** HTTP status, or 0 when no response arrived. */
   status: number;
   durationMs: number;
+  /**
+   * Absent when the call went out and was answered; `refused` by policy or a rate limit before it left,
+   * `not-sent` (planned in a dry run, or not reached in an approved run), `unknown` (sent, but no answer).
+   */
+  outcome?: 'refused' | 'not-sent' | 'unknown';
+  /** The policy rule that refused it. */
+  rule?: string;
+}
+
+/** A call a dry run recorded instead of sending. */
+export interface PlannedCall {
+  /** Position among the plan's calls, from 0. */
+  index: number;
+  api: string;
+  name: string;
+  method: string;
+  path: string;
+  args: unknown;
+  /** After an approval: `applied` (answered, `status` says how), `not-sent` or `unknown` (sent, no answer). */
+  outcome?: 'applied' | 'not-sent' | 'unknown';
+  status?: number;
+}
+
+export interface PlanSummary {
+  id: string;
+  status: 'pending' | 'applied';
+  calls: PlannedCall[];
 }
 
 export interface ExecuteResponse {
   ok: boolean;
   result?: unknown;
-  error?: { kind: ErrorKind; message: string; diagnostics?: Diagnostic[]; retryAfterSeconds?: number };
+  error?: {
+    kind: ErrorKind;
+    message: string;
+    diagnostics?: Diagnostic[];
+    retryAfterSeconds?: number;
+    /** For `policy`: the rule that refused. */
+    rule?: string;
+  };
   logs: string[];
   calls: CallRecord[];
   durationMs: number;
+  /** A dry run's plan (approve it with POST /v1/sessions/{id}/approvals), or the plan an approval applied. */
+  plan?: PlanSummary;
+  /** An approval answered from its first application (a retry): nothing was sent again. */
+  replayed?: boolean;
 }

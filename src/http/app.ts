@@ -1,17 +1,22 @@
 /** The duet HTTP API: Hono with @hono/zod-openapi, documented at /openapi.json and /docs. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import { readAudit } from '../audit/log.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Executor } from '../execute/executor.ts';
 import type { SessionStore } from '../execute/state.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { SearchIndex } from '../search/types.ts';
+import type { Authenticator } from '../tenant/auth.ts';
 import { docsPage } from './docs-page.ts';
 import { describeIssues, jsonError } from './errors.ts';
 import { handleMcpRequest } from './mcp.ts';
 import {
+  ApprovalRequest,
+  AuditPage,
+  AuditQuery,
   ErrorBody,
   ExecuteRequest,
   ExecuteResponse,
@@ -34,6 +39,17 @@ export interface AppOptions {
   /** Other Hono apps served under a path prefix, e.g. the demo API under /demo. */
   mounts?: Record<string, Hono<any, any, any>>;
   version?: string;
+  /** Bearer tokens to tenants; when tokens are configured every route but /healthz, /docs and /openapi.json needs one. */
+  auth?: Authenticator;
+}
+
+/** Routes anyone may read: liveness and the generic API description (no catalog, no data). */
+const OPEN_PATHS = new Set(['/healthz', '/docs', '/openapi.json', '/']);
+const TENANT = 'duet.tenant';
+
+/** The tenant the request authenticated as ('' without configured tokens). */
+export function tenantOf(c: Context): string {
+  return ((c.get as (key: string) => unknown)(TENANT) as string | undefined) ?? '';
 }
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -83,6 +99,57 @@ const stateRoute = createRoute({
   responses: { 200: json(SessionState, 'The state'), 404: json(ErrorBody, 'Unknown session'), ...errors },
 });
 
+const auditRoute = createRoute({
+  method: 'get',
+  path: '/v1/sessions/{id}/audit',
+  tags: ['sessions'],
+  summary: "A session's audit trail, one entry per execution, oldest first",
+  description:
+    'Pages by `after` (the last seq seen) and `limit`; `format=jsonl` (or `Accept: application/x-ndjson`) ' +
+    'exports every entry after `after` as JSON Lines.',
+  request: { params: z.object({ id: z.string().regex(SESSION_PATTERN) }), query: AuditQuery },
+  responses: {
+    200: {
+      content: {
+        'application/json': { schema: AuditPage },
+        'application/x-ndjson': { schema: z.string().openapi({ description: 'One AuditEntry per line' }) },
+      },
+      description: 'The entries',
+    },
+    404: json(ErrorBody, 'Unknown session'),
+    ...errors,
+  },
+});
+
+const approvalRoute = createRoute({
+  method: 'post',
+  path: '/v1/sessions/{id}/approvals',
+  tags: ['sessions'],
+  summary: "Approve a dry run's plan and apply it, once",
+  description:
+    'Runs the planned snippet for real; a call that changes something must be one the plan recorded (same ' +
+    'operation and arguments), or the run ends with a `policy` error. Retrying an approval answers the ' +
+    'first outcome (`replayed: true`) without sending anything again.',
+  request: {
+    params: z.object({ id: z.string().regex(SESSION_PATTERN) }),
+    body: { content: { 'application/json': { schema: ApprovalRequest } }, required: true },
+  },
+  responses: {
+    200: json(ExecuteResponse, 'The outcome of the approved run, with each planned call'),
+    404: json(ErrorBody, 'Unknown session or plan'),
+    429: json(ExecuteResponse, 'Rate limited'),
+    ...errors,
+  },
+});
+
+/** HTTP status of an execute outcome: 200 whatever the snippet did, except for these kinds. */
+function statusOf(c: Context, response: { error?: { kind: string; retryAfterSeconds?: number } }) {
+  const kind = response.error?.kind;
+  if (kind === 'overloaded' || kind === 'rate_limit')
+    c.header('Retry-After', String(response.error?.retryAfterSeconds ?? 1));
+  return kind === 'bad_request' ? 400 : kind === 'overloaded' ? 503 : kind === 'rate_limit' ? 429 : 200;
+}
+
 export function createApp(options: AppOptions): OpenAPIHono {
   const { catalog, search, executor } = options;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -104,6 +171,20 @@ export function createApp(options: AppOptions): OpenAPIHono {
     },
   });
 
+  const auth = options.auth;
+  if (auth?.required) {
+    app.use('*', async (c, next) => {
+      if (OPEN_PATHS.has(c.req.path)) return next();
+      const tenant = await auth.authenticate(c.req.header('authorization'));
+      if (tenant === undefined) {
+        c.header('WWW-Authenticate', 'Bearer realm="duet"');
+        return jsonError(c, 401, 'unauthorized', 'send Authorization: Bearer TOKEN with a token of a tenant');
+      }
+      (c.set as (key: string, value: unknown) => void)(TENANT, tenant);
+      await next();
+    });
+  }
+
   const limitBody = bodyLimit({
     maxSize: maxBodyBytes,
     onError: (c) => jsonError(c, 413, 'payload_too_large', `request body exceeds ${maxBodyBytes} bytes`),
@@ -121,17 +202,56 @@ export function createApp(options: AppOptions): OpenAPIHono {
   });
 
   app.openapi(executeRoute, async (c) => {
-    const response = await executor.execute(c.req.valid('json'));
-    const kind = response.error?.kind;
-    if (kind === 'overloaded') c.header('Retry-After', String(response.error?.retryAfterSeconds ?? 1));
-    return c.json(response, kind === 'bad_request' ? 400 : kind === 'overloaded' ? 503 : 200) as never;
+    const response = await executor.execute(c.req.valid('json'), { tenant: tenantOf(c) });
+    return c.json(response, statusOf(c, response)) as never;
   });
 
   app.openapi(stateRoute, async (c) => {
     const { id } = c.req.valid('param');
-    const state = await options.sessions?.snapshot(id);
+    const state = await options.sessions?.snapshot(id, { tenant: tenantOf(c) });
     if (!state) return jsonError(c, 404, 'not_found', `no session '${id}'`) as never;
     return c.json({ session: id, state }, 200);
+  });
+
+  app.openapi(auditRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { after = 0, limit = 100, format } = c.req.valid('query');
+    const scope = { tenant: tenantOf(c) };
+    const sessions = options.sessions;
+    const read = (from: number, count: number) =>
+      sessions?.inspect
+        ? sessions.inspect(id, (turn) => readAudit(turn.records, { after: from, limit: count }), scope)
+        : Promise.resolve(undefined);
+    const lines =
+      format === 'jsonl' || (!format && /application\/x-ndjson/i.test(c.req.header('accept') ?? ''));
+    const first = await read(after, lines ? 500 : limit);
+    if (!first) return jsonError(c, 404, 'not_found', `no session '${id}'`) as never;
+    if (!lines) return c.json({ session: id, ...first }, 200);
+    let page: typeof first | undefined = first;
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (!page) return controller.close();
+        const text = page.entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+        if (text) controller.enqueue(encoder.encode(text));
+        page = page.next === undefined ? undefined : await read(page.next, 500);
+      },
+    });
+    return new Response(body, {
+      status: 200,
+      headers: {
+        'content-type': 'application/x-ndjson; charset=utf-8',
+        'content-disposition': `attachment; filename="${id}.audit.jsonl"`,
+      },
+    }) as never;
+  });
+
+  app.openapi(approvalRoute, async (c) => {
+    const { id } = c.req.valid('param');
+    const { plan } = c.req.valid('json');
+    const response = await executor.approve(id, plan, { tenant: tenantOf(c) });
+    if (!response) return jsonError(c, 404, 'not_found', `no plan '${plan}' in session '${id}'`) as never;
+    return c.json(response, statusOf(c, response)) as never;
   });
 
   app.doc31('/openapi.json', {
@@ -150,6 +270,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       executor,
       sandbox: options.sandbox,
       version: options.version,
+      tenant: tenantOf(c),
     }),
   );
   app.get('/', (c) => c.redirect('/docs'));

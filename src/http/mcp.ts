@@ -19,6 +19,8 @@ export interface McpOptions {
   executor: Executor;
   sandbox?: Sandbox;
   version?: string;
+  /** The tenant the request authenticated as: its executes run in its sessions. */
+  tenant?: string;
 }
 
 const text = (value: unknown) => [{ type: 'text' as const, text: JSON.stringify(value) }];
@@ -47,7 +49,7 @@ export function createMcpServer(options: McpOptions): McpServer {
       inputSchema: executeInput,
     },
     async (args) => {
-      const response = await executor.execute(args);
+      const response = await executor.execute(args, { tenant: options.tenant });
       return { content: text(response), isError: !response.ok };
     },
   );

@@ -55,8 +55,33 @@ export const ExecuteRequest = z
       .boolean()
       .optional()
       .openapi({ description: 'false skips the type-check (the syntax check still runs)' }),
+    dryRun: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          'Plan instead of act (needs a session): GET/HEAD calls are sent, other calls are recorded but not ' +
+          'sent, state writes are discarded; approve the returned plan with POST /v1/sessions/{id}/approvals',
+      }),
   })
   .openapi('ExecuteRequest');
+
+const PlannedCall = z
+  .object({
+    index: z.number(),
+    api: z.string(),
+    name: z.string(),
+    method: z.string(),
+    path: z.string(),
+    args: z.unknown(),
+    outcome: z.enum(['applied', 'not-sent', 'unknown']).optional(),
+    status: z.number().optional(),
+  })
+  .openapi('PlannedCall');
+
+export const Plan = z
+  .object({ id: z.string(), status: z.enum(['pending', 'applied']), calls: z.array(PlannedCall) })
+  .openapi('Plan');
 
 export const ExecuteResponse = z
   .object({
@@ -82,6 +107,8 @@ export const ExecuteResponse = z
             z.object({ message: z.string(), line: z.number().optional(), column: z.number().optional() }),
           )
           .optional(),
+        rule: z.string().optional().openapi({ description: 'For `policy`: the rule that refused' }),
+        retryAfterSeconds: z.number().optional(),
       })
       .optional(),
     logs: z.array(z.string()),
@@ -93,11 +120,67 @@ export const ExecuteResponse = z
         path: z.string(),
         status: z.number(),
         durationMs: z.number(),
+        outcome: z.enum(['refused', 'not-sent', 'unknown']).optional(),
+        rule: z.string().optional(),
       }),
     ),
     durationMs: z.number(),
+    plan: Plan.optional(),
+    replayed: z.boolean().optional(),
   })
   .openapi('ExecuteResponse');
+
+export const ApprovalRequest = z
+  .object({ plan: z.string().min(1).max(100).openapi({ description: "The dry run's plan.id" }) })
+  .openapi('ApprovalRequest');
+
+const AuditCall = z.object({
+  api: z.string(),
+  name: z.string(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number(),
+  durationMs: z.number(),
+  outcome: z.enum(['applied', 'refused', 'not-sent', 'unknown']),
+  rule: z.string().optional(),
+});
+
+export const AuditEntry = z
+  .object({
+    seq: z.number(),
+    time: z.string(),
+    tenant: z.string(),
+    session: z.string(),
+    mode: z.enum(['run', 'dry-run', 'approval']),
+    plan: z.string().optional(),
+    code: z.string(),
+    codeSha256: z.string(),
+    typecheck: z.enum(['passed', 'failed', 'syntax', 'skipped']),
+    calls: z.array(AuditCall),
+    ok: z.boolean(),
+    errorKind: z.string().optional(),
+    error: z.string().optional(),
+    rule: z.string().optional(),
+    durationMs: z.number(),
+  })
+  .openapi('AuditEntry');
+
+export const AuditPage = z
+  .object({
+    session: z.string(),
+    entries: z.array(AuditEntry),
+    next: z.number().optional().openapi({ description: 'Pass as `after` for the next page' }),
+  })
+  .openapi('AuditPage');
+
+export const AuditQuery = z.object({
+  after: z.coerce.number().int().min(0).optional().openapi({ description: 'Entries after this seq' }),
+  limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: 'Default 100' }),
+  format: z
+    .enum(['json', 'jsonl'])
+    .optional()
+    .openapi({ description: '`jsonl`: every entry after `after`, one JSON object per line' }),
+});
 
 export const SessionState = z
   .object({ session: z.string(), state: z.record(z.string(), z.unknown()) })

@@ -70,6 +70,15 @@ export const cases: RedTeamCase[] = [
     expect: { ok: true, result: [true, 'undefined', true] },
   },
   {
+    name: "every binding's constructor is the guest's own, without compiling anything",
+    group: 'escape',
+    code: `const AsyncFunction = (async () => {}).constructor;
+      return [echo.getItem, console.log, state.get, state.put].map((f) => f.constructor === Function)
+        .concat(fetch.constructor === AsyncFunction || fetch.constructor === Function,
+          Object.getPrototypeOf(echo.getItem) === Function.prototype, Object.getPrototypeOf(console) === Object.prototype);`,
+    expect: { ok: true, result: [true, true, true, true, true, true, true] },
+  },
+  {
     name: '__proto__ and __defineGetter__ on a binding stay in the guest',
     group: 'escape',
     code: `echo.__proto__.polluted = 1; state.__defineGetter__('get', () => 'mine');

@@ -1,0 +1,103 @@
+/** Dry-run plans kept in a session's records, and the state a dry run sees (its writes discarded). */
+
+import type { SessionRecords, StateStore } from './state.ts';
+import type { ExecuteResponse, PlannedCall } from './types.ts';
+
+/** A dry run's plan as stored in its session; an approval applies it once. */
+export interface StoredPlan {
+  id: string;
+  /** ISO time the dry run made it. */
+  created: string;
+  code: string;
+  codeSha256: string;
+  timeoutMs?: number;
+  typecheck?: boolean;
+  calls: PlannedCall[];
+  /** `applying`: an approval started it (a crash leaves it so, and it is never run again). */
+  status: 'pending' | 'applying' | 'applied';
+  /** The approved run's response, answered again to a retried approval. */
+  response?: ExecuteResponse;
+}
+
+/** Progress of one planned call during an approved run, written before it is sent and after it is answered. */
+export interface CallProgress {
+  /** `not-sent`: refused before it left (bad arguments, a rate limit). */
+  outcome: 'sending' | 'applied' | 'unknown' | 'not-sent';
+  status?: number;
+}
+
+const planKey = (id: string) => `plan/${id}`;
+const progressPrefix = (id: string) => `plan-progress/${id}/`;
+const progressKey = (id: string, index: number) => progressPrefix(id) + String(index).padStart(6, '0');
+
+export async function readPlan(records: SessionRecords, id: string): Promise<StoredPlan | undefined> {
+  return (await records.get(planKey(id))) as StoredPlan | undefined;
+}
+
+export function writePlan(records: SessionRecords, plan: StoredPlan): Promise<void> {
+  return records.putMany({ [planKey(plan.id)]: plan });
+}
+
+export function writeProgress(
+  records: SessionRecords,
+  id: string,
+  index: number,
+  progress: CallProgress,
+): Promise<void> {
+  return records.putMany({ [progressKey(id, index)]: progress });
+}
+
+export async function readProgress(records: SessionRecords, id: string): Promise<Map<number, CallProgress>> {
+  const rows = await records.list({ prefix: progressPrefix(id) });
+  return new Map(
+    rows.map(([key, value]) => [Number(key.slice(progressPrefix(id).length)), value as CallProgress]),
+  );
+}
+
+/** The planned calls with what became of each: an interrupted `sending` is `unknown`, never resent. */
+export function withOutcomes(calls: PlannedCall[], progress: Map<number, CallProgress>): PlannedCall[] {
+  return calls.map((call) => {
+    const done = progress.get(call.index);
+    if (!done || done.outcome === 'not-sent') return { ...call, outcome: 'not-sent' };
+    if (done.outcome === 'applied') return { ...call, outcome: 'applied', status: done.status };
+    return { ...call, outcome: 'unknown' };
+  });
+}
+
+const DELETED = Symbol('deleted');
+
+/** `state` for a dry run: reads see the session's state, writes stay in an overlay that is thrown away. */
+export function overlayState(base: StateStore): StateStore {
+  const changes = new Map<string, unknown>();
+  return {
+    async get(key) {
+      if (changes.has(key)) {
+        const value = changes.get(key);
+        return value === DELETED ? undefined : structuredClone(value);
+      }
+      return base.get(key);
+    },
+    async put(key, value) {
+      changes.set(key, structuredClone(value));
+    },
+    async delete(key) {
+      const existed = (await this.get(key)) !== undefined;
+      changes.set(key, DELETED);
+      return existed;
+    },
+    async list(options = {}) {
+      const prefix = options.prefix ?? '';
+      const merged: Record<string, unknown> = Object.create(null);
+      Object.assign(merged, await base.list({ prefix }));
+      for (const [key, value] of changes) {
+        if (!key.startsWith(prefix)) continue;
+        if (value === DELETED) delete merged[key];
+        else merged[key] = structuredClone(value);
+      }
+      const limit = options.limit ?? Number.POSITIVE_INFINITY;
+      const out: Record<string, unknown> = Object.create(null);
+      for (const key of Object.keys(merged).sort().slice(0, Math.max(0, limit))) out[key] = merged[key];
+      return out;
+    },
+  };
+}
