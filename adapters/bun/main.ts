@@ -8,6 +8,7 @@ import { openBunSessions } from './sessions.ts';
 import { createBunTypeChecker } from './typecheck.ts';
 
 declare const Bun: {
+  stdin: { text(): Promise<string> };
   file(path: string): { text(): Promise<string>; exists(): Promise<boolean> };
   serve(options: {
     port: number;
@@ -31,7 +32,8 @@ async function readSource(source: string): Promise<string> {
   return file.text();
 }
 
-const config = JSON.parse(process.argv[2]) as ServeConfig;
+// The Node CLI writes the config to stdin (argv would show credentials in `ps`).
+const config = JSON.parse(await Bun.stdin.text()) as ServeConfig;
 const { limits, pool } = parseLimitFlags(config.sandboxLimits);
 const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
 const durable = openBunSessions(config.data);

@@ -8,6 +8,7 @@ import { openDenoSessions } from './sessions.ts';
 import { createDenoTypeChecker } from './typecheck.ts';
 
 declare const Deno: {
+  stdin: { readable: ReadableStream<Uint8Array> };
   args: string[];
   readTextFile(path: string): Promise<string>;
   serve(
@@ -30,7 +31,8 @@ async function readSource(source: string): Promise<string> {
   }
 }
 
-const config = JSON.parse(Deno.args[0]) as ServeConfig;
+// The Node CLI writes the config to stdin (argv would show credentials in `ps`).
+const config = JSON.parse(await new Response(Deno.stdin.readable).text()) as ServeConfig;
 const { limits, pool } = parseLimitFlags(config.sandboxLimits);
 const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
 // On Deno Deploy the managed KV store needs no path; locally the store lives in --data.

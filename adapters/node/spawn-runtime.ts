@@ -35,7 +35,9 @@ export const spawnableRuntimes: string[] = Object.keys(commands);
 /** Resolves with the child's exit code; SIGTERM/SIGINT to this process are passed on to the child. */
 export function serveOnRuntime(runtime: string, config: ServeConfig): Promise<number> {
   const { bin, args } = commands[runtime](`${packageRoot}adapters/${runtime}/main.ts`);
-  const child = spawn(bin, [...args, JSON.stringify(config)], { stdio: 'inherit' });
+  // The config holds tokens and credentials: it goes through stdin, never argv (which `ps` shows to all).
+  const child = spawn(bin, args, { stdio: ['pipe', 'inherit', 'inherit'] });
+  child.stdin.end(JSON.stringify(config));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve, reject) => {
     child.on('error', (error) =>
