@@ -17,4 +17,4 @@ export {
   WorkerConfigError,
   type WorkerSpecSource,
 } from './worker-config.ts';
-export { createWorkersSandbox, loadWorkersQuickJS, WORKERS_SANDBOX_MEMORY_BYTES } from './workers-sandbox.ts';
+export { createWorkersSandbox, WORKERS_SANDBOX_MEMORY_BYTES } from './workers-sandbox.ts';
