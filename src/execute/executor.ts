@@ -516,12 +516,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   /** Records a refused call and ends the run: the refusal wins over whatever the guest does with it. */
   function refuse(run: Run, op: Operation, refusal: Refusal): never {
     run.calls.push({
-      api: op.api,
-      name: op.name,
-      method: policyMethod(op),
-      path: op.path,
-      status: 0,
-      durationMs: 0,
+      ...callRecord(op),
       outcome: 'refused',
       ...(refusal.rule ? { rule: refusal.rule } : {}),
     });
@@ -582,15 +577,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         path: op.path,
         args: args ?? {},
       });
-      run.calls.push({
-        api: op.api,
-        name: op.name,
-        method: policyMethod(op),
-        path: op.path,
-        status: 0,
-        durationMs: 0,
-        outcome: 'not-sent',
-      });
+      run.calls.push({ ...callRecord(op), outcome: 'not-sent' });
       return { dryRun: true, planned: index };
     }
     let planned: PlannedCall | undefined;
@@ -624,14 +611,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       : undefined;
     await progress?.('sending');
     const api = options.catalog.get(apiName);
-    const record: CallRecord = {
-      api: op.api,
-      name: op.name,
-      method: policyMethod(op),
-      path: op.path,
-      status: 0,
-      durationMs: 0,
-    };
+    const record = callRecord(op);
     return inSpan(
       'duet.call',
       {
@@ -798,4 +778,9 @@ function describeFailure(op: Operation, request: Request, error: unknown): strin
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
   return `${where} failed: ${reason}`;
+}
+
+/** A call as recorded before (or without) an answer: no status, no duration yet. */
+function callRecord(op: Operation): CallRecord {
+  return { api: op.api, name: op.name, method: policyMethod(op), path: op.path, status: 0, durationMs: 0 };
 }
