@@ -12,10 +12,9 @@ import {
   timeoutFailure,
 } from '../../src/sandbox/failure-messages.ts';
 import { answerHostCall, type HostReply } from '../../src/sandbox/host-reply.ts';
-import { jsonTooDeep, MAX_JSON_DEPTH } from '../../src/sandbox/json-depth.ts';
 import { LogBuffer } from '../../src/sandbox/log-buffer.ts';
+import { checkResultJson } from '../../src/sandbox/result-limits.ts';
 import type { RunResult, Sandbox, SandboxLimits } from '../../src/sandbox/types.ts';
-import { utf8Length } from '../../src/sandbox/utf8-length.ts';
 import { toRunResult, type WireRunResult } from '../../src/sandbox/wire-result.ts';
 import {
   MAX_ERROR_CHARS,
@@ -314,17 +313,7 @@ function judge(
     }
     case 'result': {
       const text = typeof outcome.json === 'string' ? outcome.json : undefined;
-      const bytes = text === undefined ? (outcome.tooLong ?? 0) : utf8Length(text);
-      if (bytes > limits.maxResultBytes) {
-        return {
-          kind: 'limit',
-          message: `result is ${bytes} bytes of JSON, over the ${limits.maxResultBytes}-byte limit`,
-        };
-      }
-      if (text !== undefined && jsonTooDeep(text)) {
-        return { kind: 'limit', message: `result nests deeper than ${MAX_JSON_DEPTH} levels` };
-      }
-      return { resultJson: text };
+      return checkResultJson(text, outcome.tooLong ?? 0, limits);
     }
   }
 }

@@ -10,10 +10,9 @@ import {
   SNIPPET_PREFIX,
   SNIPPET_SUFFIX,
 } from './guest-prelude.ts';
-import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.ts';
+import { checkResultJson } from './result-limits.ts';
 import { type RawHost, RunSession } from './run-session.ts';
 import type { RunRequest } from './types.ts';
-import { utf8Length } from './utf8-length.ts';
 import type { WireRunResult } from './wire-result.ts';
 
 /** The module's C stack is 5 MiB; a guest limit above it would let QuickJS run past the end unchecked. */
@@ -185,17 +184,7 @@ export async function runSnippet(
       const text = type === 'string' ? context.getString(serialised.value) : undefined;
       const tooLong = type === 'number' ? context.getNumber(serialised.value) : 0;
       serialised.value.dispose();
-      const bytes = text === undefined ? tooLong : utf8Length(text);
-      if (bytes > limits.maxResultBytes) {
-        return {
-          kind: 'limit',
-          message: `result is ${bytes} bytes of JSON, over the ${limits.maxResultBytes}-byte limit`,
-        };
-      }
-      if (text !== undefined && jsonTooDeep(text)) {
-        return { kind: 'limit', message: `result nests deeper than ${MAX_JSON_DEPTH} levels` };
-      }
-      return { resultJson: text };
+      return checkResultJson(text, tooLong, limits);
     };
 
     const evaluated = context.evalCode(SNIPPET_PREFIX + request.code + SNIPPET_SUFFIX, SNIPPET_FILE);
