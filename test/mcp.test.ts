@@ -56,6 +56,11 @@ describe('MCP over Streamable HTTP', () => {
       await client.callTool({ name: 'search', arguments: { query: 'create an issue on github', limit: 3 } }),
     );
     expect(found.results[0]).toMatchObject({ api: 'github', name: 'issuesCreate' });
+    // The result names Promise<github.Issue>: its fields must be visible to the agent too.
+    expect(found.results[0].declaration).toContain('Promise<github.Issue>');
+    expect(found.types).toMatch(
+      /declare namespace github \{\n {2}type Issue = \{ id: number;[^\n]* title: string;/,
+    );
     const stripe = parse(
       await client.callTool({ name: 'search', arguments: { query: 'stripe create a customer', limit: 5 } }),
     );

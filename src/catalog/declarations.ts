@@ -124,6 +124,11 @@ export function operationSignature(api: Api, operation: Operation): string {
   return signature(api, operation).text;
 }
 
+/** Keys of `api.schemas` the operation's signature names (`github.Issue` → the schema behind `Issue`). */
+export function operationRefs(api: Api, operation: Operation): readonly string[] {
+  return signature(api, operation).refs;
+}
+
 /** `type Name = ...;` for one named schema, indented to sit inside the API's namespace. */
 function namedType(api: Api, name: string): Declared {
   let cache = namedTypeCache.get(api);

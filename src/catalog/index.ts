@@ -3,7 +3,12 @@
 export { apiNameFromSource, apiNameProblem, checkApiName } from './api-name.ts';
 export { type BuildApiOptions, buildApi } from './build-api.ts';
 export { Catalog } from './catalog.ts';
-export { type ApiDeclarationOptions, apiDeclaration, operationSignature } from './declarations.ts';
+export {
+  type ApiDeclarationOptions,
+  apiDeclaration,
+  operationRefs,
+  operationSignature,
+} from './declarations.ts';
 export { type ApiDefinition, defineApi, defineFunction, type FunctionDefinition } from './define-api.ts';
 export {
   fetchText,
@@ -16,6 +21,7 @@ export {
 export { loadMcpApi, type McpSourceOptions } from './mcp-source.ts';
 export { isIdentifier, operationMethodName, toLowerCamel, toPascal } from './naming.ts';
 export { parseSpecText } from './parse-spec-text.ts';
+export { type ReferencedTypesOptions, referencedTypes } from './referenced-types.ts';
 export { reservedGlobals } from './reserved-globals.ts';
 export { schemaRef, schemaRefName } from './schema-refs.ts';
 export { createTsContext, schemaToTs, type TsContext } from './schema-to-ts.ts';

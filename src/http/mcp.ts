@@ -38,7 +38,7 @@ export function createMcpServer(options: McpOptions): McpServer {
     async (args) => {
       const outcome = await runSearch({ catalog, search, sandbox: options.sandbox }, args);
       return outcome.ok
-        ? { content: text({ results: outcome.results }) }
+        ? { content: text({ results: outcome.results, types: outcome.types }) }
         : { content: text({ error: outcome.error }), isError: true };
     },
   );

@@ -36,7 +36,16 @@ export const SearchResult = z
   })
   .openapi('SearchResult');
 
-export const SearchResponse = z.object({ results: z.array(SearchResult) }).openapi('SearchResponse');
+export const SearchResponse = z
+  .object({
+    results: z.array(SearchResult),
+    types: z.string().openapi({
+      description:
+        'Declarations of the named types the results use (`declare namespace github { type Issue = {...}; }`), ' +
+        'each once, nearest first, bounded; types past the bound are named with where to read them',
+    }),
+  })
+  .openapi('SearchResponse');
 
 export const SESSION_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -1,9 +1,10 @@
 /** The two tools, search and execute: their descriptions and the search result shape, shared by HTTP, MCP and the CLI. */
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.ts';
+import { referencedTypes } from '../catalog/referenced-types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { type CodeSearchOutcome, searchByCode } from '../search/code-search.ts';
-import { toSearchResult } from '../search/search-result.ts';
+import { type SearchResult, toSearchResult } from '../search/search-result.ts';
 import type { SearchIndex } from '../search/types.ts';
 
 export type { SearchResult } from '../search/search-result.ts';
@@ -20,8 +21,25 @@ export interface SearchArgs {
   limit?: number;
 }
 
-/** One search request, by words or by code; `ok: false` only for a code search that failed or a missing input. */
-export async function runSearch(deps: SearchDeps, args: SearchArgs): Promise<CodeSearchOutcome> {
+export type SearchOutcome =
+  | { ok: true; results: SearchResult[]; types: string }
+  | Extract<CodeSearchOutcome, { ok: false }>;
+
+/**
+ * One search request, by words or by code, with the declarations of the named types the results use
+ * (`types`), so the fields of `Promise<github.Issue>` are visible; `ok: false` only for a code search that
+ * failed or a missing input.
+ */
+export async function runSearch(deps: SearchDeps, args: SearchArgs): Promise<SearchOutcome> {
+  const outcome = await findOperations(deps, args);
+  if (!outcome.ok) return outcome;
+  const operations = outcome.results.flatMap(
+    (result) => deps.catalog.operation(result.api, result.name) ?? [],
+  );
+  return { ok: true, results: outcome.results, types: referencedTypes(deps.catalog, operations) };
+}
+
+async function findOperations(deps: SearchDeps, args: SearchArgs): Promise<CodeSearchOutcome> {
   const limit = args.limit ?? 10;
   if (args.code !== undefined) {
     if (!deps.sandbox)

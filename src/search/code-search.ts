@@ -1,5 +1,6 @@
 /** Search by code: a JavaScript snippet filters the catalog in the sandbox, as agents like to do with specs. */
 import type { Catalog } from '../catalog/catalog.ts';
+import { apiDeclaration } from '../catalog/declarations.ts';
 import type { Operation } from '../catalog/types.ts';
 import { stripTypes } from '../execute/strip-types.ts';
 import { defaultLimits, type HostCallError, type Sandbox, type SandboxLimits } from '../sandbox/types.ts';
@@ -9,6 +10,9 @@ import type { SearchIndex } from './types.ts';
 export type CodeSearchOutcome =
   | { ok: true; results: SearchResult[] }
   | { ok: false; error: { kind: string; message: string } };
+
+/** A whole API declaration can be megabytes (GitHub's is); one operation's rarely passes this. */
+const MAX_DECLARATION_CHARS = 60_000;
 
 /** The `catalog` global the snippet sees: three methods, answered by the host. */
 const CATALOG_METHODS = ['operations', 'search', 'declaration'];
@@ -65,7 +69,11 @@ export async function searchByCode(
           .search(String(args.query ?? ''), { limit: args.limit ?? 10 })
           .map((hit) => summary(hit.operation));
       }
-      return toSearchResult(catalog, operation(call.args));
+      // The one place an agent reads every type an operation reaches, with JSDoc: search results only
+      // show the nearest few.
+      const found = operation(call.args);
+      const full = apiDeclaration(catalog.get(found.api)!, { operations: [found.name] });
+      return { ...toSearchResult(catalog, found), types: full.slice(0, MAX_DECLARATION_CHARS) };
     },
   );
   if (!run.ok) return { ok: false, error: run.error };
