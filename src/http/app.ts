@@ -198,7 +198,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     const outcome = await runSearch({ catalog, search, sandbox: options.sandbox }, c.req.valid('json'));
     if (!outcome.ok)
       return jsonError(c, 400, outcome.error.kind as 'bad_request', outcome.error.message) as never;
-    return c.json({ results: outcome.results }, 200);
+    return c.json({ results: outcome.results, types: outcome.types }, 200);
   });
 
   app.openapi(executeRoute, async (c) => {
