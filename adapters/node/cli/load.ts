@@ -1,0 +1,107 @@
+/** Turns parsed flags into a running duet: sources, policy, sandbox limits and durable sessions. */
+import { readFile } from 'node:fs/promises';
+import type { Logger } from '../../../src/audit/telemetry.ts';
+import { buildUpstreams, loadApis, loadMcpApis, UsageError } from '../../../src/config/options.ts';
+import { createDuet, type Duet, policyLimits } from '../../../src/duet.ts';
+import { applyPolicyFlags, parsePolicy } from '../../../src/policy/load.ts';
+import type { PolicyDocument } from '../../../src/policy/schema.ts';
+import { parseLimitFlags } from '../../../src/sandbox/limit-flags.ts';
+import { openActorSessions } from '../actor-sessions.ts';
+import { VERSION } from '../package-info.ts';
+import { readSource } from '../read-source.ts';
+import { createWorkerSandbox } from '../sandbox-pool.ts';
+import { createNodeTypeChecker } from '../typecheck.ts';
+
+export type Values = Record<string, any>;
+
+/** `--policy FILE` with `--token`, `--read-only` and `--rate-limit` on top. */
+export async function loadPolicy(values: Values): Promise<PolicyDocument> {
+  const file = values.policy as string | undefined;
+  let document: PolicyDocument | undefined;
+  try {
+    if (file !== undefined) {
+      const text = await readFile(file, 'utf8').catch(() => {
+        throw new UsageError(`--policy ${file}: cannot read the file`);
+      });
+      document = parsePolicy(text, file);
+    }
+    const policy = applyPolicyFlags(document, {
+      tokens: values.token as string[] | undefined,
+      readOnly: values['read-only'] as string[] | undefined,
+      rateLimit: values['rate-limit'] as string[] | undefined,
+    });
+    policyLimits(policy);
+    return policy;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** The policy file's `limits` as `--sandbox-limit` flags, before the command line's own (which win). */
+export function limitFlags(values: Values, policy: PolicyDocument | undefined): string[] {
+  const fromPolicy = Object.entries(policy?.limits ?? {}).map(([name, value]) => `${name}=${value}`);
+  return [...fromPolicy, ...((values['sandbox-limit'] as string[] | undefined) ?? [])];
+}
+
+/** The APIs of --spec and --mcp, with --base-url and --header settings. */
+export async function loadSources(values: Values) {
+  const upstreams = buildUpstreams(values['base-url'] as string[], values.header as string[]);
+  const apis = [
+    ...(await loadApis(values.spec as string[] | undefined, readSource)),
+    ...(await loadMcpApis(values.mcp as string[] | undefined, upstreams)),
+  ];
+  return { apis, upstreams };
+}
+
+/** For commands that never run code (search, tokens). */
+export const noSandbox = {
+  run: () => Promise.reject(new Error('this command runs no code')),
+  close: async () => {},
+};
+
+export function sandboxSettings(flags: string[] | undefined) {
+  try {
+    return parseLimitFlags(flags);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** A duet on Node with worker-thread sandboxes, the type checker and sessions under `--data`. */
+export async function makeDuet(
+  values: Values,
+  policy?: PolicyDocument,
+  log?: Logger,
+): Promise<{ duet: Duet; close: () => Promise<void> }> {
+  const { apis, upstreams } = await loadSources(values);
+  const { limits, pool } = sandboxSettings(limitFlags(values, policy));
+  const durable = typeof values.data === 'string' ? await openActorSessions({ dir: values.data }) : undefined;
+  const sandbox = createWorkerSandbox({
+    ...pool,
+    memoryBytes: limits.memoryBytes,
+    stackBytes: limits.stackBytes,
+  });
+  const close = async () => {
+    await sandbox.close();
+    await durable?.close();
+  };
+  try {
+    const duet = createDuet({
+      apis,
+      sandbox,
+      upstreams,
+      sessions: durable?.sessions,
+      allowFetch: values['allow-fetch'] as string[] | undefined,
+      limits,
+      typeChecker: (catalog) => createNodeTypeChecker(catalog),
+      version: VERSION,
+      policy,
+      rateLimiter: durable?.rateLimiter,
+      log,
+    });
+    return { duet, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

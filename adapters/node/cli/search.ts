@@ -1,0 +1,58 @@
+/** `duet search QUERY`: rank the catalog's operations and print their TypeScript declarations. */
+import { parseArgs } from 'node:util';
+import { operationSignature } from '../../../src/catalog/index.ts';
+import { UsageError } from '../../../src/config/options.ts';
+import { createDuet } from '../../../src/duet.ts';
+import { loadSources, noSandbox } from './load.ts';
+import { type Command, HELP_FLAG, SOURCES_HELP, sourceOptions } from './options.ts';
+
+const help = `Usage: duet search QUERY [options]
+
+Rank the catalog's operations for QUERY (e.g. "create an issue") and print their TypeScript declarations.
+
+  --limit N                   how many results (default 5)
+  --json                      print {results: [...]} as the HTTP API does${SOURCES_HELP}${HELP_FLAG}`;
+
+async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...sourceOptions, limit: { type: 'string', default: '5' }, json: { type: 'boolean' } },
+  });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  const query = positionals.join(' ').trim();
+  if (!query) throw new UsageError('duet search: give a QUERY, e.g. duet search "create an issue"');
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new UsageError(`--limit ${values.limit}: 1 to 100`);
+  const { apis } = await loadSources(values);
+  const duet = createDuet({ apis, sandbox: noSandbox });
+  const results = duet.search.search(query, { limit }).map(({ operation: op }) => ({
+    api: op.api,
+    name: op.name,
+    method: op.method.toUpperCase(),
+    path: op.path,
+    summary: op.summary,
+    declaration: operationSignature(duet.catalog.get(op.api)!, op),
+  }));
+  if (values.json) {
+    console.log(JSON.stringify({ results }, null, 2));
+    return 0;
+  }
+  if (!results.length) console.log(`no operation matches "${query}"`);
+  results.forEach((r, i) => {
+    console.log(`${i + 1}. ${r.api}.${r.name}  ${r.method} ${r.path}\n   ${r.summary}\n`);
+    console.log(`${r.declaration.replace(/^/gm, '   ')}\n`);
+  });
+  return 0;
+}
+
+export const search: Command = {
+  name: 'search',
+  summary: 'search the API catalog from the command line',
+  help,
+  run,
+};

@@ -1,0 +1,131 @@
+/** `duet serve`: the HTTP server on Node, or the same server on Bun, Deno or workerd. */
+import { parseArgs } from 'node:util';
+import { jsonLogger } from '../../../src/audit/telemetry.ts';
+import { buildUpstreams, UsageError } from '../../../src/config/options.ts';
+import { listeningLine } from '../../../src/config/serve-config.ts';
+import { createDuet } from '../../../src/duet.ts';
+import type { PolicyDocument } from '../../../src/policy/schema.ts';
+import { VERSION } from '../package-info.ts';
+import { serveNode } from '../serve.ts';
+import { serveOnRuntime, spawnableRuntimes } from '../spawn-runtime.ts';
+import {
+  limitFlags,
+  loadPolicy,
+  loadSources,
+  makeDuet,
+  noSandbox,
+  sandboxSettings,
+  type Values,
+} from './load.ts';
+import {
+  type Command,
+  HELP_FLAG,
+  POLICY_HELP,
+  policyOptions,
+  SOURCES_HELP,
+  sourceOptions,
+  TENANTS_HELP,
+  tenantOptions,
+} from './options.ts';
+import { serveOnWorkerd } from './serve-workerd.ts';
+
+// Flags of the DESIGN.md contract whose features are not in this version yet: refusing them loudly is
+// safer than ignoring them.
+const notYet = ['llm-url', 'llm-model', 'llm-provider'];
+
+const options = {
+  ...sourceOptions,
+  port: { type: 'string', default: '8787' },
+  host: { type: 'string', default: '127.0.0.1' },
+  runtime: { type: 'string', default: 'node' },
+  data: { type: 'string', default: './.duet' },
+  'sandbox-limit': { type: 'string', multiple: true },
+  sandbox: { type: 'string' },
+  ...policyOptions,
+  ...tenantOptions,
+  ...Object.fromEntries(notYet.map((name) => [name, { type: 'string', multiple: true }] as const)),
+} as const;
+
+const help = `Usage: duet serve [options]
+
+Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET /docs.
+
+  --port N                    port to listen on (default 8787; 0 picks a free one)
+  --host HOST                 interface to bind (default 127.0.0.1)
+  --runtime RUNTIME           node (default), bun, deno or workerd: the same server on that runtime, using
+                              the binaries npm install put in node_modules
+  --data DIR                  where durable state lives (default ./.duet)
+  --sandbox-limit NAME=N      a sandbox limit for every run (repeatable): timeoutMs, memoryBytes, stackBytes,
+                              maxResultBytes, maxLogLines, maxLogBytes, maxCalls, maxConcurrentCalls;
+                              or the pool: workers (default 10), queue (default 2 x workers)${TENANTS_HELP}${POLICY_HELP}
+  --sandbox quickjs|loader    with --runtime workerd: QuickJS in the request's isolate (default) or a
+                              Dynamic Worker per run (V8 isolate; workerd enforces no CPU limit on it)${SOURCES_HELP}${HELP_FLAG}`;
+
+/** For the runtimes that start a child: a policy naming an unknown API or operation fails here, in the parent. */
+async function checkPolicy(values: Values, policy: PolicyDocument): Promise<void> {
+  const named = policy.apis || Object.values(policy.tenants ?? {}).some((t) => t.apis || t.readOnly);
+  if (!named) return;
+  const { apis } = await loadSources({ ...values, mcp: values.runtime === 'workerd' ? [] : values.mcp });
+  try {
+    createDuet({ apis, sandbox: noSandbox, policy });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options });
+  if (values.help) {
+    console.log(help);
+    return 0;
+  }
+  for (const name of notYet) {
+    if ((values as Values)[name]) throw new UsageError(`--${name} is not available in duet ${VERSION} yet`);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`--port ${values.port}: not a port number`);
+  }
+  if (
+    values.sandbox !== undefined &&
+    (values.runtime !== 'workerd' || !['quickjs', 'loader'].includes(values.sandbox))
+  )
+    throw new UsageError(`--sandbox ${values.sandbox}: quickjs or loader, with --runtime workerd only`);
+  const policy = await loadPolicy(values);
+  if (values.runtime !== 'node') await checkPolicy(values, policy);
+  if (values.runtime === 'workerd') return serveOnWorkerd(values, port, policy);
+  if (values.runtime !== 'node') {
+    if (!spawnableRuntimes.includes(values.runtime)) {
+      throw new UsageError(
+        `--runtime ${values.runtime}: choose one of node, ${spawnableRuntimes.join(', ')}, workerd`,
+      );
+    }
+    // Bad flags fail here, in the parent, rather than in the child.
+    buildUpstreams(values['base-url'], values.header);
+    sandboxSettings(limitFlags(values, policy));
+    return serveOnRuntime(values.runtime, {
+      port,
+      host: values.host,
+      data: values.data,
+      specs: values.spec ?? [],
+      mcp: values.mcp ?? [],
+      baseUrls: values['base-url'] ?? [],
+      headers: values.header ?? [],
+      allowFetch: values['allow-fetch'] ?? [],
+      sandboxLimits: limitFlags(values, policy),
+      policy,
+      version: VERSION,
+    });
+  }
+  const { duet, close } = await makeDuet(values, policy, jsonLogger());
+  const server = await serveNode(duet, { port, host: values.host, onClose: close });
+  console.error(listeningLine(server.url, duet, 'node'));
+  return new Promise(() => {});
+}
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'start the HTTP server (search, execute, docs at /docs)',
+  help,
+  run,
+};
