@@ -1,8 +1,9 @@
 /** `duet serve --runtime deno`: the same server on Deno.serve, started by the Node CLI with a JSON config. */
 
-import { fetchText } from '../../src/catalog/index.ts';
 import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/config/serve-config.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
+import { readDenoSource } from './read-source.ts';
+import { denoDocsAssets } from './docs-assets.ts';
 import { createProcessSandbox } from './sandbox-pool.ts';
 import { openDenoSessions } from './sessions.ts';
 import { createDenoTypeChecker } from './typecheck.ts';
@@ -10,7 +11,6 @@ import { createDenoTypeChecker } from './typecheck.ts';
 declare const Deno: {
   stdin: { readable: ReadableStream<Uint8Array> };
   args: string[];
-  readTextFile(path: string): Promise<string>;
   serve(
     options: { port: number; hostname: string; onListen?: (addr: { port: number }) => void },
     handler: (request: Request) => Response | Promise<Response>,
@@ -20,17 +20,6 @@ declare const Deno: {
   exit(code: number): never;
 };
 
-async function readSource(source: string): Promise<string> {
-  if (/^https?:\/\//i.test(source)) return fetchText(source);
-  try {
-    return await Deno.readTextFile(source);
-  } catch (error) {
-    throw new Error(
-      `${source}: cannot read the spec (${(error as Error).name === 'NotFound' ? 'no such file' : error})`,
-    );
-  }
-}
-
 // The Node CLI writes the config to stdin (argv would show credentials in `ps`).
 const config = JSON.parse(await new Response(Deno.stdin.readable).text()) as ServeConfig;
 const { limits, pool } = parseLimitFlags(config.sandboxLimits);
@@ -38,11 +27,12 @@ const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes 
 // On Deno Deploy the managed KV store needs no path; locally the store lives in --data.
 const durable = await openDenoSessions(Deno.env.get('DENO_DEPLOYMENT_ID') ? undefined : config.data);
 const duet = await duetFromConfig(config, {
-  readSource,
+  readSource: readDenoSource,
   sandbox,
   sessions: durable.sessions,
   rateLimiter: durable.rateLimiter,
   typeChecker: createDenoTypeChecker,
+  docsAssets: denoDocsAssets,
 });
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 const server = Deno.serve(
