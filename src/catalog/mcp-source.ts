@@ -1,5 +1,8 @@
 /** Imports a remote MCP server's tools into the catalog as typed, function-style operations. */
+// Deno: the SDK's `./*` export maps types to `*.js.d.ts`, which does not exist; name the .d.ts.
+// @ts-types="@modelcontextprotocol/sdk/client/index"
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { checkApiName } from './api-name.ts';
 import { toLowerCamel } from './naming.ts';

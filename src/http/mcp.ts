@@ -1,5 +1,8 @@
 /** The MCP endpoint: exactly two tools, search and execute, over Streamable HTTP (a fresh server per request). */
+// Deno: the SDK's `./*` export maps types to `*.js.d.ts`, which does not exist; name the .d.ts.
+// @ts-types="@modelcontextprotocol/sdk/server/mcp"
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+// @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Executor } from '../execute/executor.ts';

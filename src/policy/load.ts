@@ -1,6 +1,6 @@
 /** Reading a policy: JSON or YAML text validated with zod, errors naming the file, the field and (YAML) the line. */
 import { LineCounter, parseDocument } from 'yaml';
-import { PolicyDocument, type PolicyInput, TENANT_NAME } from './schema.ts';
+import { type PolicyDocument, type PolicyInput, PolicySchema, TENANT_NAME } from './schema.ts';
 
 export class PolicyError extends Error {
   override name = 'PolicyError';
@@ -47,7 +47,7 @@ export function validatePolicy(
   source = 'policy',
   where: (path: readonly PropertyKey[]) => string = () => '',
 ): PolicyDocument {
-  const parsed = PolicyDocument.safeParse(value ?? {});
+  const parsed = PolicySchema.safeParse(value ?? {});
   if (!parsed.success) {
     const problems = flatten(parsed.error.issues).map((issue) => {
       const path = issue.path as PropertyKey[];

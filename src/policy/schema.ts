@@ -1,8 +1,19 @@
 /** The policy file's schema (zod): tenants, per-API rules, rate limits, sandbox limits and egress in one document. */
 import { z } from 'zod';
+import { METHODS, type PolicyDocument, type PolicyInput } from './types.ts';
 
-export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CALL'] as const;
-export type PolicyMethod = (typeof METHODS)[number];
+export type {
+  ApiPolicy,
+  ArgConstraint,
+  ConstraintRule,
+  PolicyDocument,
+  PolicyInput,
+  PolicyMethod,
+  PolicyRule,
+  RateLimitSettings,
+  TenantPolicy,
+} from './types.ts';
+export { METHODS } from './types.ts';
 
 const oneOrMany = <T extends z.ZodType>(schema: T) => z.union([schema, z.array(schema).min(1)]);
 
@@ -38,10 +49,10 @@ const matchFields = {
   tag: oneOrMany(z.string().min(1)).optional(),
 };
 
-export const PolicyRule = z.strictObject(matchFields);
+const PolicyRule = z.strictObject(matchFields);
 
 /** A constraint on one argument; every field given must hold. */
-export const ArgConstraint = z.strictObject({
+const ArgConstraint = z.strictObject({
   /** The argument must be present. */
   required: z.boolean().optional(),
   equals: z.json().optional(),
@@ -55,13 +66,13 @@ export const ArgConstraint = z.strictObject({
   maxLength: z.number().int().nonnegative().optional(),
 });
 
-export const ConstraintRule = z.strictObject({
+const ConstraintRule = z.strictObject({
   ...matchFields,
   /** Argument paths (`owner`, `body.title`) and what they must satisfy. */
   args: z.record(z.string().min(1), ArgConstraint),
 });
 
-export const ApiPolicy = z.strictObject({
+const ApiPolicy = z.strictObject({
   /** GET and HEAD only (the `--read-only API` flag). */
   readOnly: z.boolean().optional(),
   /** When present, a call must match one of these. */
@@ -81,15 +92,15 @@ export const ApiPolicy = z.strictObject({
     .optional(),
 });
 
-export const RateLimitSettings = z.strictObject({
+const RateLimitSettings = z.strictObject({
   executionsPerMinute: z.number().int().positive().optional(),
   /** Upstream calls (API operations) per minute. */
   callsPerMinute: z.number().int().positive().optional(),
 });
 
-export const TENANT_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
+export const TENANT_NAME: RegExp = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 
-export const TenantPolicy = z.strictObject({
+const TenantPolicy = z.strictObject({
   /** Bearer tokens of this tenant (secrets: keep the file private, or use `tokenSha256`). */
   tokens: z.array(z.string().min(1)).optional(),
   /** SHA-256 digests (hex) of tokens, so the file need not hold the secrets. */
@@ -102,7 +113,7 @@ export const TenantPolicy = z.strictObject({
   rateLimit: RateLimitSettings.optional(),
 });
 
-export const PolicyDocument = z.strictObject({
+export const PolicySchema: z.ZodType<PolicyDocument, PolicyInput> = z.strictObject({
   version: z.literal(1).optional(),
   tenants: z
     .record(
@@ -119,12 +130,3 @@ export const PolicyDocument = z.strictObject({
   /** Hosts the snippet's `fetch` may reach (as `--allow-fetch`). */
   egress: z.strictObject({ allowFetch: z.array(z.string().min(1)).optional() }).optional(),
 });
-
-export type PolicyDocument = z.output<typeof PolicyDocument>;
-export type PolicyInput = z.input<typeof PolicyDocument>;
-export type PolicyRule = z.output<typeof PolicyRule>;
-export type ConstraintRule = z.output<typeof ConstraintRule>;
-export type ArgConstraint = z.output<typeof ArgConstraint>;
-export type ApiPolicy = z.output<typeof ApiPolicy>;
-export type TenantPolicy = z.output<typeof TenantPolicy>;
-export type RateLimitSettings = z.output<typeof RateLimitSettings>;
