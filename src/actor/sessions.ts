@@ -45,6 +45,14 @@ export function actorSessions(source: Namespace<SessionActor> | SessionNamespace
   const turnOf = (storage: ActorStorage): SessionTurn => ({
     state: stateOf(storage),
     records: recordsOf(storage),
+    commit: (changes) =>
+      storage.transaction(async (tx) => {
+        for (const [key, value] of changes.statePuts ?? []) await tx.put(guestKey(key), value);
+        for (const key of changes.stateDeletes ?? []) await tx.delete(guestKey(key));
+        for (const [key, value] of Object.entries(changes.records ?? {}))
+          await tx.put(RECORDS_PREFIX + key, value);
+        for (const key of changes.recordDeletes ?? []) await tx.delete(RECORDS_PREFIX + key);
+      }),
   });
   return {
     withSession(session, fn, scope) {

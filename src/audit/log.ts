@@ -36,7 +36,8 @@ export interface AuditEntry {
   typecheck: 'passed' | 'failed' | 'syntax' | 'skipped';
   calls: AuditCall[];
   ok: boolean;
-  errorKind?: ErrorKind;
+  /** `interrupted`: the server stopped mid-run (see run-journal.ts); otherwise the run's error kind. */
+  errorKind?: ErrorKind | 'interrupted';
   error?: string;
   /** The policy rule behind a `policy` error. */
   rule?: string;
@@ -58,6 +59,16 @@ const MAX_ERROR = 4 * 1024;
 
 /** Appends in one atomic write (entry and counter); resolves once durable. */
 export async function appendAudit(records: SessionRecords, entry: Omit<AuditEntry, 'seq'>): Promise<number> {
+  const writes = await auditWrites(records, entry);
+  await records.putMany(writes);
+  return writes[SEQ] as number;
+}
+
+/** The records that append `entry` (the entry and the counter), for a caller that commits them with more. */
+export async function auditWrites(
+  records: SessionRecords,
+  entry: Omit<AuditEntry, 'seq'>,
+): Promise<Record<string, unknown>> {
   const seq = (((await records.get(SEQ)) as number | undefined) ?? 0) + 1;
   const stored: AuditEntry = {
     ...entry,
@@ -66,8 +77,7 @@ export async function appendAudit(records: SessionRecords, entry: Omit<AuditEntr
     error: entry.error?.slice(0, MAX_ERROR),
   };
   if (stored.error === undefined) delete stored.error;
-  await records.putMany({ [entryKey(seq)]: stored, [SEQ]: seq });
-  return seq;
+  return { [entryKey(seq)]: stored, [SEQ]: seq };
 }
 
 export async function readAudit(

@@ -2,7 +2,8 @@
  * The execute pipeline: validate -> rate limit -> strip types -> type-check -> sandbox (API calls proxied by
  * the host, each checked against policy before it leaves) -> audit -> result.
  */
-import { type AuditCall, type AuditEntry, appendAudit, redact, sha256Hex } from '../audit/log.ts';
+import { type AuditCall, type AuditEntry, auditWrites, redact, sha256Hex } from '../audit/log.ts';
+import { type JournalStart, type RunJournal, runJournal, settleInterrupted } from '../audit/run-journal.ts';
 import { injectTraceContext, inSpan, type Logger, SpanKind, setAttributes } from '../audit/telemetry.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Api, Operation } from '../catalog/types.ts';
@@ -24,6 +25,7 @@ import { guestFetch } from './guest-fetch.ts';
 import {
   type CallProgress,
   overlayState,
+  planWrites,
   readPlan,
   readProgress,
   type StoredPlan,
@@ -114,6 +116,8 @@ interface Run {
   planned: PlannedCall[];
   /** Approved run: the plan, its records and which planned calls have been used. */
   approval?: { plan: StoredPlan; records: SessionRecords; used: Set<number> };
+  /** A run in a session: calls that may change something are journaled (see run-journal.ts). */
+  journal?: RunJournal;
 }
 
 interface Job {
@@ -281,18 +285,44 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return options.sessions.withSession(
       session,
       async (state, turn) => {
+        await settleInterrupted(turn);
+        // State writes stay in the overlay until the run has ended; they are kept with its audit entry.
+        const overlay = overlayState(state);
+        let journal: RunJournal | undefined;
         let response: ExecuteResponse;
         if (!prepared.ok) response = prepared.response;
         else if (job.mode === 'dry-run') {
-          const { response: dry, run } = await runSnippet(job, prepared.js, overlayState(state));
+          const { response: dry, run } = await runSnippet(job, prepared.js, overlay);
           response = dry;
           if (dry.ok) response.plan = await keepPlan(job, turn.records, run.planned);
-        } else response = (await runSnippet(job, prepared.js, state)).response;
+        } else {
+          journal = runJournal(turn.records, await journalStart(job, prepared.typecheck));
+          response = (await runSnippet(job, prepared.js, overlay, undefined, journal)).response;
+        }
         response = finished(job, response);
-        await audit(turn.records, job, prepared.typecheck, response);
+        await turn.commit({
+          ...(job.mode === 'run' && response.ok ? overlay.changes() : {}),
+          records: await auditWrites(turn.records, await auditEntry(job, prepared.typecheck, response)),
+          recordDeletes: journal?.keys,
+        });
         return response;
       },
       { tenant },
+    );
+  }
+
+  async function journalStart(job: Job, typecheck: TypecheckStatus): Promise<JournalStart> {
+    return redact(
+      {
+        time: job.time,
+        tenant: job.tenant,
+        session: job.session!,
+        mode: job.mode,
+        code: job.code,
+        codeSha256: await sha256Hex(job.code),
+        typecheck,
+      },
+      secrets,
     );
   }
 
@@ -315,23 +345,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return { id: plan.id, status: 'pending' as const, calls: planned };
   }
 
-  async function audit(
-    records: SessionRecords,
+  async function auditEntry(
     job: Job,
     typecheck: TypecheckStatus,
     response: ExecuteResponse,
     plan?: string,
-  ): Promise<void> {
-    const calls: AuditCall[] = response.calls.map((call) => ({
-      api: call.api,
-      name: call.name,
-      method: call.method,
-      path: call.path,
-      status: call.status,
-      durationMs: call.durationMs,
-      outcome: call.outcome ?? 'applied',
-      ...(call.rule ? { rule: call.rule } : {}),
-    }));
+  ): Promise<Omit<AuditEntry, 'seq'>> {
     const entry: Omit<AuditEntry, 'seq'> = {
       time: job.time,
       tenant: job.tenant,
@@ -340,7 +359,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       code: job.code,
       codeSha256: await sha256Hex(job.code),
       typecheck,
-      calls,
+      calls: response.calls.map(auditCall),
       ok: response.ok,
       durationMs: response.durationMs,
     };
@@ -351,7 +370,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       entry.error = response.error.message;
       if (response.error.rule) entry.rule = response.error.rule;
     }
-    await appendAudit(records, redact(entry, secrets));
+    return redact(entry, secrets);
   }
 
   async function approve(
@@ -368,7 +387,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (limited) return refusedResponse(limited, started);
       const response = await options.sessions!.inspect!(
         session,
-        async ({ state, records }) => {
+        async (turn) => {
+          const { records } = turn;
+          await settleInterrupted(turn);
+          // As for any run: state writes are kept with the audit entry, only when the run succeeds.
+          const state = overlayState(turn.state);
           const plan = await readPlan(records, planId);
           if (!plan) return undefined;
           if (plan.status === 'applied' && plan.response) return { ...plan.response, replayed: true };
@@ -418,8 +441,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
             result.plan = { id: plan.id, status: 'applied', calls };
           }
           result = finished(job, result);
-          await writePlan(records, { ...plan, status: 'applied', response: result });
-          await audit(records, job, 'skipped', result, plan.id);
+          await turn.commit({
+            ...(result.ok ? state.changes() : {}),
+            records: {
+              ...planWrites({ ...plan, status: 'applied', response: result }),
+              ...(await auditWrites(records, await auditEntry(job, 'skipped', result, plan.id))),
+            },
+          });
           log?.({
             level: result.ok ? 'info' : 'warn',
             msg: 'approve',
@@ -442,6 +470,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     code: string,
     state: StateStore,
     approval?: Run['approval'],
+    journal?: RunJournal,
   ): Promise<{ response: ExecuteResponse; run: Run }> {
     const runLimits = { ...limits, timeoutMs: job.timeoutMs ?? limits.timeoutMs };
     // Aborted when the run ends, however it ends: the sandbox enforces the time limit (a timer here would
@@ -456,6 +485,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       signal: abort.signal,
       planned: [],
       approval,
+      journal,
     };
     const host: HostFunction = (call) => dispatch(call, run);
     let result: RunResult;
@@ -605,13 +635,25 @@ export function createExecutor(options: ExecutorOptions): Executor {
         ? `duet-${run.approval!.plan.id}-${planned.index}`
         : crypto.randomUUID()
       : undefined;
-    const progress = planned
-      ? (outcome: CallProgress['outcome'], status?: number) =>
-          writeProgress(run.approval!.records, run.approval!.plan.id, planned.index, { outcome, status })
-      : undefined;
+    const record = callRecord(op);
+    const journal = guarded ? run.journal : undefined;
+    const progress =
+      planned || journal
+        ? async (outcome: CallProgress['outcome'], status?: number) => {
+            if (planned) {
+              await writeProgress(run.approval!.records, run.approval!.plan.id, planned.index, {
+                outcome,
+                status,
+              });
+            }
+            if (journal) {
+              const journaled = outcome === 'sending' ? 'unknown' : outcome;
+              await journal.note(record, { ...auditCall(record), outcome: journaled });
+            }
+          }
+        : undefined;
     await progress?.('sending');
     const api = options.catalog.get(apiName);
-    const record = callRecord(op);
     return inSpan(
       'duet.call',
       {
@@ -781,6 +823,19 @@ function describeFailure(op: Operation, request: Request, error: unknown): strin
 }
 
 /** A call as recorded before (or without) an answer: no status, no duration yet. */
+function auditCall(call: CallRecord): AuditCall {
+  return {
+    api: call.api,
+    name: call.name,
+    method: call.method,
+    path: call.path,
+    status: call.status,
+    durationMs: call.durationMs,
+    outcome: call.outcome ?? 'applied',
+    ...(call.rule ? { rule: call.rule } : {}),
+  };
+}
+
 function callRecord(op: Operation): CallRecord {
   return { api: op.api, name: op.name, method: policyMethod(op), path: op.path, status: 0, durationMs: 0 };
 }

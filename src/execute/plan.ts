@@ -35,7 +35,12 @@ export async function readPlan(records: SessionRecords, id: string): Promise<Sto
 }
 
 export function writePlan(records: SessionRecords, plan: StoredPlan): Promise<void> {
-  return records.putMany({ [planKey(plan.id)]: plan });
+  return records.putMany(planWrites(plan));
+}
+
+/** The record that stores `plan`, for a caller that commits it together with more. */
+export function planWrites(plan: StoredPlan): Record<string, unknown> {
+  return { [planKey(plan.id)]: plan };
 }
 
 export function writeProgress(
@@ -66,10 +71,29 @@ export function withOutcomes(calls: PlannedCall[], progress: Map<number, CallPro
 
 const DELETED = Symbol('deleted');
 
-/** `state` for a dry run: reads see the session's state, writes stay in an overlay that is thrown away. */
-export function overlayState(base: StateStore): StateStore {
+/** `state` whose writes stay in memory until the run ends: kept or thrown away whole. */
+export interface OverlayState extends StateStore {
+  /** The writes so far: keys put (with their values) and keys deleted. */
+  changes(): { statePuts: [string, unknown][]; stateDeletes: string[] };
+}
+
+/**
+ * `state` for a run: reads see the session's state and the run's own writes, writes stay in an overlay
+ * that the run commits together with its audit entry when it succeeds (a dry run or a failed run throws
+ * it away), so a crash mid-run never leaves half a run's writes behind.
+ */
+export function overlayState(base: StateStore): OverlayState {
   const changes = new Map<string, unknown>();
   return {
+    changes() {
+      const statePuts: [string, unknown][] = [];
+      const stateDeletes: string[] = [];
+      for (const [key, value] of changes) {
+        if (value === DELETED) stateDeletes.push(key);
+        else statePuts.push([key, value]);
+      }
+      return { statePuts, stateDeletes };
+    },
     async get(key) {
       if (changes.has(key)) {
         const value = changes.get(key);

@@ -34,10 +34,20 @@ export interface SessionRecords {
   list(options?: RecordListOptions): Promise<[string, unknown][]>;
 }
 
+/** Changes a turn commits at once: guest state and host records (audit entry, journal) together. */
+export interface TurnChanges {
+  statePuts?: readonly (readonly [string, unknown])[];
+  stateDeletes?: readonly string[];
+  records?: Record<string, unknown>;
+  recordDeletes?: readonly string[];
+}
+
 /** What a session's turn may touch: the guest's state and the host's records. */
 export interface SessionTurn {
   state: StateStore;
   records: SessionRecords;
+  /** Applies every change or none (one atomic batch); resolves once durable. */
+  commit(changes: TurnChanges): Promise<void>;
 }
 
 /** Where sessions keep their state; the actor layer provides the durable one. */
@@ -120,6 +130,14 @@ export function memorySessions(): SessionStore {
   const turnOf = (held: { state: Map<string, unknown>; records: Map<string, unknown> }): SessionTurn => ({
     state: memoryState(held.state),
     records: memoryRecords(held.records),
+    // Nothing can stop between these synchronous steps: all or none, as the durable stores give.
+    async commit(changes) {
+      for (const [key, value] of changes.statePuts ?? []) held.state.set(key, structuredClone(value));
+      for (const key of changes.stateDeletes ?? []) held.state.delete(key);
+      for (const [key, value] of Object.entries(changes.records ?? {}))
+        held.records.set(key, structuredClone(value));
+      for (const key of changes.recordDeletes ?? []) held.records.delete(key);
+    },
   });
   /** One turn at a time per session, in arrival order. */
   function queue<T>(key: string, fn: () => Promise<T>): Promise<T> {
