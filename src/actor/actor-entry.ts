@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts';
 import { encodeValue } from './codec.ts';
 import type { StorageDriver } from './driver.ts';
 import { type ActorAddress, actorKey, metaKey } from './keyspace.ts';
+import { type ActorLease, OwnershipError } from './ownership.ts';
 import { driverRecords } from './records.ts';
 import { actorSchedules } from './schedules.ts';
 import { recoverLog } from './write-log.ts';
@@ -16,10 +17,16 @@ export interface ActorEntry {
   readonly lastUsed: number;
   /** No turn queued or running and no storage operation in flight. */
   readonly idle: boolean;
+  /** Its lease was lost (shared backends): no turn runs on it again; the system activates a fresh entry. */
+  readonly lost: boolean;
+  /** The driver this activation writes through: its lease's on a shared backend. */
+  readonly driver: StorageDriver;
   /** Runs `fn` once every earlier turn of this actor has finished. */
   turn<T>(fn: (actor: Actor) => T | Promise<T>): Promise<T>;
   /** Promise settled when the queue is empty. */
   drained(): Promise<void>;
+  /** Gives up its lease, if it holds one (eviction, shutdown). */
+  release(): Promise<void>;
 }
 
 export interface EntryDeps {
@@ -33,8 +40,14 @@ export interface EntryDeps {
 }
 
 export function actorEntry(deps: EntryDeps): ActorEntry {
-  const { driver, clock, cls, address } = deps;
+  const { clock, cls, address } = deps;
   const key = actorKey(address);
+  const ownership = deps.driver.ownership;
+  // On a shared backend this activation holds a lease, and every write goes through it, so a write
+  // that comes after another process took the actor over is refused by the store (fencing). An entry
+  // never changes lease: once it is lost, the system replaces the entry, cached state and all.
+  let lease: ActorLease | undefined;
+  const driver = ownership ? throughLease(deps.driver, key, () => lease) : deps.driver;
   const records = driverRecords(driver, key);
   const describe = () =>
     `duet actor ${address.tenant ? `${address.tenant}:` : ''}${address.namespace}/${address.name}`;
@@ -60,6 +73,7 @@ export function actorEntry(deps: EntryDeps): ActorEntry {
   let lastUsed = clock.now();
 
   async function load(): Promise<Actor> {
+    if (ownership && !lease) lease = await ownership.acquire(key);
     // A write that went through the redo log and crashed half-applied is finished before any read
     // (whatever the limits now: the store may have been written by a driver with smaller ones).
     await recoverLog(driver, key);
@@ -80,20 +94,56 @@ export function actorEntry(deps: EntryDeps): ActorEntry {
     get idle() {
       return queued === 0 && records.pending === 0;
     },
+    get lost() {
+      return lease !== undefined && !lease.held;
+    },
+    driver,
     turn(fn) {
       queued++;
-      const run = tail.then(async () => fn(instance ?? (await load())));
+      const run = tail.then(async () => {
+        // Rejects once the lease is lost: this process may no longer act for the actor.
+        if (lease) await lease.confirm();
+        return fn(instance ?? (await load()));
+      });
       tail = run.then(release, release);
       return run;
     },
     drained: () => tail.then(() => undefined),
+    release: async () => lease?.release(),
   };
   const release = () => {
     queued--;
     lastUsed = clock.now();
+    // Lost: the state this instance cached may be stale; a fresh entry reloads it from storage.
+    if (lease && !lease.held) instance = undefined;
     deps.released(entry);
   };
   return entry;
+}
+
+/** Reads from the store; writes through the activation's lease, and only once there is one. */
+function throughLease(
+  base: StorageDriver,
+  actor: string,
+  lease: () => ActorLease | undefined,
+): StorageDriver {
+  return {
+    name: base.name,
+    limits: base.limits,
+    get: (keys) => base.get(keys),
+    list: (range) => base.list(range),
+    write(entries) {
+      const held = lease();
+      if (held) return held.driver.write(entries);
+      return Promise.reject(
+        new OwnershipError(
+          `duet actor ${actor}: a write before the actor was activated under a lease; write from inside a turn`,
+          actor,
+        ),
+      );
+    },
+    close: async () => undefined,
+  };
 }
 
 /** Calls `method` on the actor, or explains which methods exist. */

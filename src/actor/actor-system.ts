@@ -6,6 +6,7 @@ import { type Clock, systemClock } from './clock.ts';
 import type { StorageDriver } from './driver.ts';
 import { type ActorAddress, actorKey } from './keyspace.ts';
 import { createNamespace, type Namespace } from './namespace.ts';
+import { isOwnershipError } from './ownership.ts';
 import { type DueEntry, defaultRetry, fireSchedule, type RetryPolicy } from './schedules.ts';
 
 export type { Namespace } from './namespace.ts';
@@ -52,6 +53,7 @@ export function createActorSystem<R extends ActorRegistry>(options: ActorSystemO
   const entries = new Map<string, ActorEntry>();
   let closed = false;
   let cancelSweep: (() => void) | undefined;
+  let cancelPoll: (() => void) | undefined;
 
   const fireDeps = { driver, clock, retry, onError, scheduled: (at: number) => loop.scheduled(at) };
   const loop = alarmLoop({
@@ -68,17 +70,39 @@ export function createActorSystem<R extends ActorRegistry>(options: ActorSystemO
         return fireSchedule(fireDeps, due, actorKey(address), key, () => Promise.reject(missing));
       }
       const entry = entryFor(address);
-      return entry.turn((actor) =>
-        fireSchedule(fireDeps, due, entry.key, key, async (method, args) => callOn(actor, method, args)),
-      );
+      return entry
+        .turn((actor) =>
+          fireSchedule({ ...fireDeps, driver: entry.driver }, due, entry.key, key, async (method, args) =>
+            callOn(actor, method, args),
+          ),
+        )
+        .catch((error) => {
+          // Another process owns the actor (or took it over mid-run): the schedule stays due for it.
+          if (!isOwnershipError(error)) throw error;
+        });
     },
   });
   const ready = loop.arm().catch((error) => onError(error, 'reading stored schedules'));
+  // A shared store: other processes add schedules and leave them behind when they die; look for them.
+  const pollMs = driver.ownership?.pollMs;
+  const poll = () => {
+    if (closed || pollMs === undefined) return;
+    cancelPoll = clock.setTimer(clock.now() + pollMs, () => {
+      cancelPoll = undefined;
+      return loop
+        .runDue()
+        .catch((error) => onError(error, 'alarm loop'))
+        .finally(poll);
+    });
+  };
+  void ready.then(poll);
 
   function entryFor(address: ActorAddress): ActorEntry {
     if (closed) throw new Error('duet actors: the actor system is closed; create a new one to call actors');
     const key = actorKey(address);
     let entry = entries.get(key);
+    // Its lease was lost: calls from now on go to a fresh activation, which reloads from storage.
+    if (entry?.lost) entry = undefined;
     if (!entry) {
       entry = actorEntry({
         driver,
@@ -126,8 +150,9 @@ export function createActorSystem<R extends ActorRegistry>(options: ActorSystemO
       let evicted = 0;
       const now = clock.now();
       for (const [key, entry] of entries) {
-        if (entry.idle && entry.lastUsed + idleMs <= now) {
+        if (entry.idle && (entry.lastUsed + idleMs <= now || entry.lost)) {
           entries.delete(key);
+          entry.release().catch((error) => onError(error, `releasing ${key}`));
           evicted++;
         }
       }
@@ -136,8 +161,14 @@ export function createActorSystem<R extends ActorRegistry>(options: ActorSystemO
     async close() {
       closed = true;
       cancelSweep?.();
+      cancelPoll?.();
       await loop.stop();
       await Promise.all([...entries.values()].map((entry) => entry.drained()));
+      await Promise.all(
+        [...entries.values()].map((entry) =>
+          entry.release().catch((error) => onError(error, `releasing ${entry.key}`)),
+        ),
+      );
       entries.clear();
     },
   };

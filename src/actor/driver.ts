@@ -1,4 +1,5 @@
 /** The storage driver contract: the few primitives a backend must give the actor core. */
+import type { ActorOwnership } from './ownership.ts';
 
 /**
  * Keys are strings ordered by Unicode code point (the same as UTF-8 byte order, which is what
@@ -60,5 +61,10 @@ export interface StorageDriver {
    * system keeps a timer while it runs and finds due schedules in storage when it starts.
    */
   setAlarm?(at: number | null): Promise<void>;
+  /**
+   * Only backends several processes share (PostgreSQL): leases that give each actor one writer at a
+   * time. The system then activates an actor under its lease and writes only through the lease.
+   */
+  readonly ownership?: ActorOwnership;
   close(): Promise<void>;
 }

@@ -37,6 +37,13 @@ export {
   memoryDriver,
 } from './memory-driver.ts';
 export { DUET_ACTORS, type DurableSessions, sessionsOn } from './open-sessions.ts';
+export {
+  type ActorLease,
+  type ActorOwnership,
+  isOwnershipError,
+  type LeaseHolder,
+  OwnershipError,
+} from './ownership.ts';
 export { defaultRetry, type RetryPolicy } from './schedules.ts';
 export {
   actorSessions,

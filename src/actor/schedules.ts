@@ -5,6 +5,7 @@ import { decodeValue, encodeValue } from './codec.ts';
 import type { StorageDriver } from './driver.ts';
 import { prefixEnd } from './key-order.ts';
 import { type ActorAddress, dueKey, newId, scheduleKey, schedulePrefix } from './keyspace.ts';
+import { isOwnershipError } from './ownership.ts';
 
 export interface RetryPolicy {
   /** Delay before the first retry; doubles each attempt (default 1 s). */
@@ -105,6 +106,8 @@ export async function fireSchedule(
   try {
     await invoke(info.method, info.args);
   } catch (error) {
+    // The lease moved to another process mid-run: not the handler's failure; the new owner runs it.
+    if (isOwnershipError(error)) throw error;
     const attempt = info.attempt + 1;
     const where = `schedule ${info.id} ('${info.method}' on ${due.namespace}/${due.name}), attempt ${attempt}`;
     if (attempt >= deps.retry.maxAttempts) {
