@@ -11,6 +11,7 @@ import { createExecutor, type Executor, type UpstreamConfig } from './execute/ex
 import { memorySessions, type SessionStore } from './execute/state.ts';
 import type { TypeChecker } from './execute/types.ts';
 import { createApp } from './http/app.ts';
+import type { DocsAssets } from './http/docs.ts';
 import { parseEgressRule } from './policy/egress.ts';
 import { compilePolicy, type PolicyEngine } from './policy/engine.ts';
 import { PolicyError, validatePolicy } from './policy/load.ts';
@@ -53,6 +54,11 @@ export interface DuetConfig {
   rateLimiter?: RateLimiter;
   /** Structured log records (one per execution), e.g. `jsonLogger()`; default: none. */
   log?: Logger;
+  /**
+   * Reads the swagger-ui-dist files of the /docs explorer (each runtime's entry passes its own, e.g.
+   * `nodeDocsAssets` from `duet/node`); without it /docs is a page linking /openapi.json.
+   */
+  docsAssets?: DocsAssets;
 }
 
 export interface Duet {
@@ -153,6 +159,7 @@ export function createDuet(config: DuetConfig): Duet {
     maxBodyBytes: config.maxBodyBytes,
     version: config.version,
     auth,
+    docsAssets: config.docsAssets,
   });
   return { catalog, search, executor, sessions, app, policy, auth };
 }

@@ -12,6 +12,7 @@ export { buildUpstreams, loadApis, splitNamed, UsageError } from './config/optio
 export { createDuet, DEMO_API, type Duet, type DuetConfig } from './duet.ts';
 export * from './execute/index.ts';
 export { type AppOptions, createApp } from './http/app.ts';
+export { DOCS_FILES, type DocsAssets, type DocsFile } from './http/docs.ts';
 export { compilePolicy, type PolicyEngine, type Refusal } from './policy/engine.ts';
 export {
   applyPolicyFlags,

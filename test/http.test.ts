@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeDocsAssets } from '../adapters/node/docs-assets.ts';
 import { createDuet } from '../src/duet.ts';
 import { createQuickJSSandbox } from '../src/sandbox/index.ts';
 
@@ -116,15 +118,34 @@ describe('HTTP API', () => {
     expect((await app.request('/v1/sessions/bad%20id/state')).status).toBe(400);
   });
 
-  it('documents itself at /openapi.json and serves an offline docs page', async () => {
+  it('documents itself at /openapi.json, with no security scheme while no tokens are configured', async () => {
     const doc = (await (await app.request('/openapi.json')).json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/healthz', '/v1/search', '/v1/execute']));
-    const docs = await app.request('/docs');
-    expect(docs.headers.get('content-type')).toContain('text/html');
-    const html = await docs.text();
-    expect(html).toContain('openapi.json');
-    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href="http/);
+    expect(doc.security).toBeUndefined();
+    expect(doc.components.securitySchemes).toBeUndefined();
+  });
+
+  it('answers /docs without the explorer files (no docsAssets) with a page linking /openapi.json', async () => {
+    for (const [path, link] of [
+      ['/docs', 'openapi.json'],
+      ['/docs/', '../openapi.json'],
+    ]) {
+      const res = await app.request(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      const html = await res.text();
+      expect(html).toContain(`<a href="${link}">`);
+      expect(html).not.toContain('<script');
+    }
+    expect((await app.request('/docs/swagger-ui-bundle.js')).status).toBe(404);
+    const broken = createDuet({
+      sandbox,
+      docsAssets: () => Promise.reject(new Error('ENOENT: swagger-ui-dist')),
+    }).app;
+    const res = await broken.request('/docs');
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('<a href="openapi.json">');
   });
 
   it('serves the demo API itself under /demo', async () => {
@@ -132,5 +153,66 @@ describe('HTTP API', () => {
     expect(created.status).toBe(201);
     const list = (await (await app.request('/demo/notes?q=hello')).json()) as any;
     expect(list.map((n: { text: string }) => n.text)).toContain('hello');
+  });
+});
+
+describe('/docs with the swagger-ui-dist files (Node adapter)', () => {
+  const dist = (file: string) =>
+    readFileSync(new URL(`../node_modules/swagger-ui-dist/${file}`, import.meta.url));
+  const duet = createDuet({
+    sandbox,
+    docsAssets: nodeDocsAssets,
+    policy: { tenants: { alice: { tokens: ['alice-token'] } } },
+  });
+
+  it('serves Swagger UI at /docs and /docs/ with URLs relative to the page, open without a token', async () => {
+    for (const [path, here, root] of [
+      ['/docs', 'docs/', ''],
+      ['/docs/', '', '../'],
+    ]) {
+      const res = await duet.app.request(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      const html = await res.text();
+      expect(html).toMatch(
+        new RegExp(`<link rel="stylesheet" href="${here}swagger-ui\\.css\\?v=[0-9a-f]{16}">`),
+      );
+      expect(html).toMatch(
+        new RegExp(`<script src="${here}swagger-ui-bundle\\.js\\?v=[0-9a-f]{16}"></script>`),
+      );
+      expect(html).toContain(`new URL(${JSON.stringify(`${root}openapi.json`)}, location.href)`);
+      expect(html).toContain('tryItOutEnabled: true');
+    }
+    expect((await duet.app.request('/v1/sessions/x/state')).status).toBe(401);
+  });
+
+  it('serves the two files with their content types, cached for a year under their digest', async () => {
+    const html = await (await duet.app.request('/docs')).text();
+    for (const [file, type] of [
+      ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+      ['swagger-ui.css', 'text/css; charset=utf-8'],
+    ]) {
+      const url = new RegExp(`docs/${file.replace('.', '\\.')}\\?v=[0-9a-f]+`).exec(html)![0];
+      const res = await duet.app.request(`/${url}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(type);
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(Buffer.from(await res.arrayBuffer()).equals(dist(file))).toBe(true);
+      const etag = res.headers.get('etag')!;
+      expect(etag).toBe(`"${url.split('?v=')[1]}"`);
+      // Without the current digest in the URL the response may change: browsers revalidate.
+      const bare = await duet.app.request(`/docs/${file}`, { headers: { 'if-none-match': etag } });
+      expect(bare.status).toBe(304);
+      expect(bare.headers.get('cache-control')).toBe('no-cache');
+    }
+    expect((await duet.app.request('/docs/package.json')).status).toBe(404);
+    expect((await duet.app.request('/docs/..%2Fpackage.json')).status).toBe(404);
+  });
+
+  it('declares the bearer scheme in /openapi.json when tokens are configured (the Authorize button)', async () => {
+    const doc = (await (await duet.app.request('/openapi.json')).json()) as any;
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/healthz'].get.security).toEqual([]);
   });
 });

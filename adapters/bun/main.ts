@@ -3,6 +3,7 @@
 import { fetchText } from '../../src/catalog/index.ts';
 import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/config/serve-config.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
+import { bunDocsAssets } from './docs-assets.ts';
 import { createProcessSandbox } from './sandbox-pool.ts';
 import { openBunSessions } from './sessions.ts';
 import { createBunTypeChecker } from './typecheck.ts';
@@ -43,6 +44,7 @@ const duet = await duetFromConfig(config, {
   sessions: durable.sessions,
   rateLimiter: durable.rateLimiter,
   typeChecker: createBunTypeChecker,
+  docsAssets: bunDocsAssets,
 });
 const server = Bun.serve({ port: config.port, hostname: config.host, fetch: duet.app.fetch });
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -1,10 +1,10 @@
-/** Bundles a Worker for workerd with esbuild the way wrangler does: ESM, workerd export conditions, WASM as compiled modules. */
+/** Bundles a Worker for workerd with esbuild the way wrangler does: ESM, workerd export conditions, WASM and data as modules. */
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
 export interface WorkerModule {
-  type: 'ESModule' | 'CompiledWasm';
+  type: 'ESModule' | 'CompiledWasm' | 'Data';
   /** Absolute; module names are these paths relative to `modulesRoot`. */
   path: string;
   contents: string | Uint8Array;
@@ -16,40 +16,49 @@ export interface WorkerBundle {
   modules: WorkerModule[];
 }
 
-/** Imports workerd must receive as WebAssembly.Module (it refuses to compile bytes at run time). */
-const WASM_IMPORT = /(\.wasm|quickjs-wasmfile-release-sync\/wasm)$/;
-const RESOLVING = Symbol('resolving wasm');
+/**
+ * Imports that become modules of their own, as the `rules` of wrangler.jsonc make them for deploys: WASM
+ * workerd must receive as WebAssembly.Module (it refuses to compile bytes at run time), and the /docs
+ * explorer's files as ArrayBuffers (see docs-assets.ts).
+ */
+const MODULE_RULES: { filter: RegExp; type: WorkerModule['type'] }[] = [
+  { filter: /(\.wasm|quickjs-wasmfile-release-sync\/wasm)$/, type: 'CompiledWasm' },
+  { filter: /^swagger-ui-dist\/(swagger-ui-bundle\.js|swagger-ui\.css)$/, type: 'Data' },
+];
+const RESOLVING = Symbol('resolving module');
 
-function wasmModules(root: string, found: WorkerModule[]): Plugin {
+function moduleRules(root: string, found: WorkerModule[]): Plugin {
   return {
-    name: 'duet-workerd-wasm',
+    name: 'duet-workerd-modules',
     setup(esbuild) {
-      esbuild.onResolve({ filter: WASM_IMPORT }, async (args) => {
-        if (args.pluginData === RESOLVING) return undefined;
-        const resolved = await esbuild.resolve(args.path, {
-          kind: args.kind,
-          resolveDir: args.resolveDir,
-          pluginData: RESOLVING,
+      for (const { filter, type } of MODULE_RULES) {
+        esbuild.onResolve({ filter }, async (args) => {
+          if (args.pluginData === RESOLVING) return undefined;
+          const resolved = await esbuild.resolve(args.path, {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+            pluginData: RESOLVING,
+          });
+          if (resolved.errors.length) return { errors: resolved.errors };
+          let module = found.find((m) => m.type === type && m.path.endsWith(basename(resolved.path)));
+          if (!module) {
+            module = {
+              type,
+              path: join(root, basename(resolved.path)),
+              contents: await readFile(resolved.path),
+            };
+            found.push(module);
+          }
+          return { path: `./${basename(module.path)}`, external: true };
         });
-        if (resolved.errors.length) return { errors: resolved.errors };
-        let module = found.find((m) => m.type === 'CompiledWasm' && m.path.endsWith(basename(resolved.path)));
-        if (!module) {
-          module = {
-            type: 'CompiledWasm',
-            path: join(root, basename(resolved.path)),
-            contents: await readFile(resolved.path),
-          };
-          found.push(module);
-        }
-        return { path: `./${basename(module.path)}`, external: true };
-      });
+      }
     },
   };
 }
 
 export async function bundleWorker(entry: string): Promise<WorkerBundle> {
   const modulesRoot = dirname(entry);
-  const wasm: WorkerModule[] = [];
+  const modules: WorkerModule[] = [];
   const result = await build({
     entryPoints: [entry],
     bundle: true,
@@ -63,11 +72,11 @@ export async function bundleWorker(entry: string): Promise<WorkerBundle> {
     // The runtime's own modules (`cloudflare:workers`, `cloudflare:sockets`) are workerd built-ins.
     external: ['cloudflare:*'],
     logLevel: 'silent',
-    plugins: [wasmModules(modulesRoot, wasm)],
+    plugins: [moduleRules(modulesRoot, modules)],
   });
   const [script] = result.outputFiles;
   return {
     modulesRoot,
-    modules: [{ type: 'ESModule', path: script.path, contents: script.text }, ...wasm],
+    modules: [{ type: 'ESModule', path: script.path, contents: script.text }, ...modules],
   };
 }

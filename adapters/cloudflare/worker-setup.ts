@@ -3,6 +3,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { jsonLogger } from '../../src/audit/telemetry.ts';
 import type { DuetConfig } from '../../src/duet.ts';
 import type { Sandbox } from '../../src/sandbox/types.ts';
+import { workerDocsAssets } from './docs-assets.ts';
 import { createLoaderSandbox, type WorkerLoader } from './loader-sandbox.ts';
 import { loadWorkerApis, readWorkerConfig, WorkerConfigError } from './worker-config.ts';
 import { createWorkersSandbox, WORKERS_SANDBOX_MEMORY_BYTES } from './workers-sandbox.ts';
@@ -56,6 +57,7 @@ async function buildSetup(rawConfig: unknown, loader: WorkerLoader | undefined):
       policy: config.policy,
       // One JSON line per execution, kept by Workers Logs.
       log: jsonLogger((line) => console.log(line)),
+      docsAssets: workerDocsAssets,
     },
     maxBodyBytes,
   };

@@ -2,8 +2,8 @@
 
 import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/config/serve-config.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
-import { readDenoSource } from './read-source.ts';
 import { denoDocsAssets } from './docs-assets.ts';
+import { readDenoSource } from './read-source.ts';
 import { createProcessSandbox } from './sandbox-pool.ts';
 import { openDenoSessions } from './sessions.ts';
 import { createDenoTypeChecker } from './typecheck.ts';

@@ -2,6 +2,7 @@
 
 export { type NodeActorSessions, openActorSessions } from './actor-sessions.ts';
 export { main } from './cli.ts';
+export { nodeDocsAssets } from './docs-assets.ts';
 export { readSource } from './read-source.ts';
 export { createWorkerSandbox } from './sandbox-pool.ts';
 export { type NodeServer, type ServeOptions, serveNode } from './serve.ts';

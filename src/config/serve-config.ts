@@ -35,6 +35,8 @@ export interface RuntimePieces {
   /** Where rate-limit buckets live (the runtime's durable actors); default: memory. */
   rateLimiter?: RateLimiter;
   typeChecker?: DuetConfig['typeChecker'];
+  /** The swagger-ui-dist files for /docs, read the runtime's way. */
+  docsAssets?: DuetConfig['docsAssets'];
 }
 
 export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces): Promise<Duet> {
@@ -55,6 +57,7 @@ export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces)
     policy: config.policy,
     rateLimiter: pieces.rateLimiter,
     log: jsonLogger(),
+    docsAssets: pieces.docsAssets,
   });
 }
 

@@ -10,7 +10,7 @@ import type { SessionStore } from '../execute/state.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { SearchIndex } from '../search/types.ts';
 import type { Authenticator } from '../tenant/auth.ts';
-import { docsPage } from './docs-page.ts';
+import { type DocsAssets, docsRoutes, isDocsPath } from './docs.ts';
 import { describeIssues, jsonError } from './errors.ts';
 import { handleMcpRequest } from './mcp.ts';
 import {
@@ -41,10 +41,13 @@ export interface AppOptions {
   version?: string;
   /** Bearer tokens to tenants; when tokens are configured every route but /healthz, /docs and /openapi.json needs one. */
   auth?: Authenticator;
+  /** The swagger-ui-dist files for the /docs explorer, from the runtime adapter; without them /docs links /openapi.json. */
+  docsAssets?: DocsAssets;
 }
 
-/** Routes anyone may read: liveness and the generic API description (no catalog, no data). */
-const OPEN_PATHS = new Set(['/healthz', '/docs', '/openapi.json', '/']);
+/** Routes anyone may read: liveness and the generic API description (no catalog, no data), and /docs/*. */
+const OPEN_PATHS = new Set(['/healthz', '/openapi.json', '/']);
+const BEARER = 'bearer';
 const TENANT = 'duet.tenant';
 
 /** The tenant the request authenticated as ('' without configured tokens). */
@@ -66,6 +69,7 @@ const healthRoute = createRoute({
   path: '/healthz',
   tags: ['meta'],
   summary: 'Liveness check',
+  security: [],
   responses: { 200: json(z.object({ ok: z.literal(true) }), 'The server is up') },
 });
 
@@ -174,7 +178,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const auth = options.auth;
   if (auth?.required) {
     app.use('*', async (c, next) => {
-      if (OPEN_PATHS.has(c.req.path)) return next();
+      if (OPEN_PATHS.has(c.req.path) || isDocsPath(c.req.path)) return next();
       const tenant = await auth.authenticate(c.req.header('authorization'));
       if (tenant === undefined) {
         c.header('WWW-Authenticate', 'Bearer realm="duet"');
@@ -254,15 +258,24 @@ export function createApp(options: AppOptions): OpenAPIHono {
     return c.json(response, statusOf(c, response)) as never;
   });
 
+  // With tokens configured the document says so, which gives the /docs explorer its Authorize button.
+  if (auth?.required) {
+    app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
+      type: 'http',
+      scheme: 'bearer',
+      description: "A tenant's token, from `--token TENANT=SECRET` or the policy file",
+    });
+  }
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
+    ...(auth?.required ? { security: [{ [BEARER]: [] }] } : {}),
     info: {
       title: 'duet',
       version: options.version ?? '0.0.0',
       description: 'Search and execute over real APIs: two tools for AI agents.',
     },
   });
-  app.get('/docs', (c) => c.html(docsPage()));
+  app.route('/', docsRoutes(options.docsAssets));
   app.on(['GET', 'POST', 'DELETE'], '/mcp', (c) =>
     handleMcpRequest(c.req.raw, {
       catalog,

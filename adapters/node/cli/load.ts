@@ -7,6 +7,7 @@ import { applyPolicyFlags, parsePolicy } from '../../../src/policy/load.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { parseLimitFlags } from '../../../src/sandbox/limit-flags.ts';
 import { openActorSessions } from '../actor-sessions.ts';
+import { nodeDocsAssets } from '../docs-assets.ts';
 import { VERSION } from '../package-info.ts';
 import { readSource } from '../read-source.ts';
 import { createWorkerSandbox } from '../sandbox-pool.ts';
@@ -98,6 +99,7 @@ export async function makeDuet(
       policy,
       rateLimiter: durable?.rateLimiter,
       log,
+      docsAssets: nodeDocsAssets,
     });
     return { duet, close };
   } catch (error) {
