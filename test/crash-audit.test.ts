@@ -99,7 +99,12 @@ describe('a run killed mid-way (kill -9)', () => {
     expect(((await state.json()) as { state: unknown }).state).toEqual({});
 
     const audit = (await (await fetch(`${second.url}/v1/sessions/c1/audit`)).json()) as {
-      entries: { ok: boolean; errorKind?: string; code: string; calls: { name: string; outcome: string; status: number }[] }[];
+      entries: {
+        ok: boolean;
+        errorKind?: string;
+        code: string;
+        calls: { name: string; outcome: string; status: number }[];
+      }[];
     };
     expect(audit.entries).toHaveLength(1);
     expect(audit.entries[0]).toMatchObject({ ok: false, errorKind: 'interrupted', code });

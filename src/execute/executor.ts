@@ -34,6 +34,7 @@ import {
   writeProgress,
 } from './plan.ts';
 import { ResponseTooLargeError, readBody } from './read-response.ts';
+import { SESSION_PATTERN, SESSION_RULE } from './session-id.ts';
 import { memoryState, type SessionRecords, type SessionStore, type StateStore } from './state.ts';
 import { stripTypes } from './strip-types.ts';
 import type {
@@ -89,8 +90,6 @@ export interface Executor {
    */
   approve(session: string, plan: string, context?: ExecuteContext): Promise<ExecuteResponse | undefined>;
 }
-
-const SESSION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 type Mode = AuditEntry['mode'];
 type TypecheckStatus = AuditEntry['typecheck'];
@@ -190,8 +189,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     if (new TextEncoder().encode(code).byteLength > maxCodeBytes) {
       return badRequest(`'code' is larger than the ${maxCodeBytes} byte limit`);
     }
-    if (session !== undefined && (typeof session !== 'string' || !SESSION_ID.test(session))) {
-      return badRequest("'session' must be 1-128 characters of letters, digits, '.', '_', ':' or '-'");
+    if (session !== undefined && (typeof session !== 'string' || !SESSION_PATTERN.test(session))) {
+      return badRequest(`'session' must be ${SESSION_RULE}`);
     }
     if (
       timeoutMs !== undefined &&
@@ -378,7 +377,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     planId: string,
     context: ExecuteContext = {},
   ): Promise<ExecuteResponse | undefined> {
-    if (!options.sessions?.inspect || !SESSION_ID.test(session)) return undefined;
+    if (!options.sessions?.inspect || !SESSION_PATTERN.test(session)) return undefined;
     const tenant = context.tenant ?? '';
     const started = performance.now();
     const time = new Date().toISOString();

@@ -1,5 +1,6 @@
 /** zod schemas of the HTTP contract; they validate requests and document /openapi.json. */
 import { z } from '@hono/zod-openapi';
+import { SESSION_PATTERN, SESSION_RULE } from '../execute/session-id.ts';
 
 export const ErrorBody = z
   .object({
@@ -8,8 +9,9 @@ export const ErrorBody = z
   })
   .openapi('Error');
 
+// Strict: a misspelt field (`"timeout": 5`) is refused with its name rather than silently ignored.
 export const SearchRequest = z
-  .object({
+  .strictObject({
     query: z.string().max(10_000).optional().openapi({ example: 'create a task' }),
     code: z
       .string()
@@ -47,19 +49,22 @@ export const SearchResponse = z
   })
   .openapi('SearchResponse');
 
-export const SESSION_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export { SESSION_PATTERN } from '../execute/session-id.ts';
 
 export const ExecuteRequest = z
-  .object({
+  .strictObject({
     code: z.string().min(1).openapi({
       example: "const task = await demo.createTask({ body: { title: 'Try duet' } });\nreturn task;",
     }),
     session: z
       .string()
-      .regex(SESSION_PATTERN)
+      .regex(SESSION_PATTERN, { error: `a session id is ${SESSION_RULE}` })
       .optional()
-      .openapi({ description: 'Session whose state the run sees' }),
-    timeoutMs: z.number().int().min(1).optional(),
+      .openapi({ description: `Session whose state the run sees: ${SESSION_RULE}` }),
+    timeoutMs: z.number().int().min(1).optional().openapi({
+      description:
+        "The run's time limit in ms, up to the server's maximum (the larger of its timeoutMs limit and 60000)",
+    }),
     typecheck: z
       .boolean()
       .optional()
@@ -140,7 +145,7 @@ export const ExecuteResponse = z
   .openapi('ExecuteResponse');
 
 export const ApprovalRequest = z
-  .object({ plan: z.string().min(1).max(100).openapi({ description: "The dry run's plan.id" }) })
+  .strictObject({ plan: z.string().min(1).max(100).openapi({ description: "The dry run's plan.id" }) })
   .openapi('ApprovalRequest');
 
 const AuditCall = z.object({
