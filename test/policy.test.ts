@@ -90,6 +90,30 @@ rateLimit: { executionsPerMinute: 10 }
     await expect(duetWith({ tenants: { a: { apis: ['nope'] } } })).rejects.toThrow(/tenants\.a\.apis\[0\]/);
   });
 
+  it('names the file and line of a name the catalog does not have, and suggests the operation', async () => {
+    const yaml = [
+      'apis:',
+      '  github:',
+      '    deny:',
+      '      - operation: issuesCreat',
+      'tenants:',
+      '  a:',
+      '    apis: [nope]',
+    ];
+    await expect(duetWith(parsePolicy(yaml.slice(0, 4).join('\n'), 'policy.yaml'))).rejects.toThrow(
+      "policy.yaml: apis.github.deny[0].operation (line 4): 'issuesCreat' is not an operation of github (did you mean issuesCreate?)",
+    );
+    // Through the command-line flags (as `duet serve --policy F --read-only github` does) the file stays named.
+    const withFlags = applyPolicyFlags(parsePolicy(yaml.join('\n'), 'policy.yaml'), { readOnly: ['github'] });
+    await expect(duetWith({ ...withFlags, apis: {} })).rejects.toThrow(/tenants\.a\.apis\[0\]/);
+    await expect(duetWith(withFlags)).rejects.toThrow(
+      /^policy\.yaml: apis\.github\.deny\[0\]\.operation \(line 4\)/,
+    );
+    await expect(
+      duetWith(applyPolicyFlags(parsePolicy(yaml.slice(4).join('\n'), 'p2.yaml'), {})),
+    ).rejects.toThrow(/^p2\.yaml: tenants\.a\.apis\[0\] \(line 3\): no API 'nope'/);
+  });
+
   it('takes the command-line shortcuts', () => {
     const policy = applyPolicyFlags(
       { tenants: { acme: { tokens: ['one'] } } },

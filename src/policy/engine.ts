@@ -1,7 +1,8 @@
 /** The policy applied to each call before it leaves: tenant APIs, read-only, deny, allow, argument constraints, approvals. */
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Operation } from '../catalog/types.ts';
-import { fieldPath, PolicyError } from './load.ts';
+import { suggestOperations } from '../search/suggest-operations.ts';
+import { fieldPath, PolicyError, policyLocation } from './load.ts';
 import type {
   ArgConstraint,
   ConstraintRule,
@@ -142,27 +143,32 @@ const describe = (op: Operation) => `${op.api}.${op.name} (${policyMethod(op)} $
  */
 export function compilePolicy(document: PolicyDocument, catalog: Catalog): PolicyEngine {
   const known = catalog.apis.map((api) => api.name);
-  const requireApi = (name: string, field: string) => {
-    if (!catalog.get(name))
+  const { source, line } = policyLocation(document);
+  const requireApi = (name: string, path: PropertyKey[] = ['apis', name]) => {
+    if (!catalog.get(name)) {
+      const at = `${fieldPath(path)}${line(path)}`;
       throw new PolicyError(
-        `policy: ${field}: no API '${name}' in the catalog (it has: ${known.join(', ')})`,
+        `${source}: ${at}: no API '${name}' in the catalog (it has: ${known.join(', ')})`,
       );
+    }
   };
-  const checkOperations = (api: string, rule: PolicyRule, field: string) => {
+  const checkOperations = (api: string, rule: PolicyRule, path: PropertyKey[]) => {
     for (const name of list(rule.operation) ?? []) {
       if (name.includes('*') || catalog.operation(api, name)) continue;
-      throw new PolicyError(`policy: ${field}.operation: '${name}' is not an operation of ${api}`);
+      const at = `${fieldPath([...path, 'operation'])}${line([...path, 'operation'])}`;
+      const close = suggestOperations(catalog.get(api)!, name);
+      throw new PolicyError(
+        `${source}: ${at}: '${name}' is not an operation of ${api}${close.length ? ` (did you mean ${close.join(', ')}?)` : ''}`,
+      );
     }
   };
   const apis = new Map<string, CompiledApi>();
   for (const [api, settings] of Object.entries(document.apis ?? {})) {
-    const at = fieldPath(['apis', api]);
-    requireApi(api, at);
+    requireApi(api);
     const rules = (key: 'allow' | 'deny' | 'requireApproval') =>
       settings[key]?.map((rule, i) => {
-        const field = fieldPath(['apis', api, key, i]);
-        checkOperations(api, rule, field);
-        return compileRule(rule, field);
+        checkOperations(api, rule, ['apis', api, key, i]);
+        return compileRule(rule, fieldPath(['apis', api, key, i]));
       });
     apis.set(api, {
       readOnly: settings.readOnly === true,
@@ -170,9 +176,11 @@ export function compilePolicy(document: PolicyDocument, catalog: Catalog): Polic
       deny: rules('deny') ?? [],
       approval: rules('requireApproval') ?? [],
       constraints: (settings.constraints ?? []).map((constraint, i) => {
-        const field = fieldPath(['apis', api, 'constraints', i]);
-        checkOperations(api, constraint, field);
-        return { rule: compileRule(constraint, field), args: constraint.args };
+        checkOperations(api, constraint, ['apis', api, 'constraints', i]);
+        return {
+          rule: compileRule(constraint, fieldPath(['apis', api, 'constraints', i])),
+          args: constraint.args,
+        };
       }),
       idempotencyHeader: settings.idempotencyHeader,
     });
@@ -180,8 +188,7 @@ export function compilePolicy(document: PolicyDocument, catalog: Catalog): Polic
   const tenants = document.tenants ?? {};
   for (const [tenant, settings] of Object.entries(tenants)) {
     for (const key of ['apis', 'readOnly'] as const) {
-      for (const [i, api] of (settings[key] ?? []).entries())
-        requireApi(api, fieldPath(['tenants', tenant, key, i]));
+      for (const [i, api] of (settings[key] ?? []).entries()) requireApi(api, ['tenants', tenant, key, i]);
     }
   }
 

@@ -41,11 +41,37 @@ function flatten(issues: readonly Issue[]): Issue[] {
   });
 }
 
+/** Where a policy came from, for errors found later (against the catalog): the file and a field's line. */
+export interface PolicyLocation {
+  source: string;
+  /** ` (line N)` for a field present in the file, '' otherwise. */
+  line(path: readonly PropertyKey[]): string;
+}
+
+// Kept beside the documents rather than in them: the schema is strict, and users pass plain objects too.
+const locations = new WeakMap<object, PolicyLocation>();
+
+/** The file and lines a document was parsed from (the default when it was not read from a file). */
+export function policyLocation(document: object): PolicyLocation {
+  return locations.get(document) ?? { source: 'policy', line: () => '' };
+}
+
 /** Validates an already parsed policy; `where(path)` may add a location (a line) to a field's name. */
 export function validatePolicy(
   value: unknown,
   source = 'policy',
   where: (path: readonly PropertyKey[]) => string = () => '',
+): PolicyDocument {
+  const document = validated(value, source, where);
+  const location = value && typeof value === 'object' ? locations.get(value) : undefined;
+  if (location) locations.set(document, location);
+  return document;
+}
+
+function validated(
+  value: unknown,
+  source: string,
+  where: (path: readonly PropertyKey[]) => string,
 ): PolicyDocument {
   const parsed = PolicySchema.safeParse(value ?? {});
   if (!parsed.success) {
@@ -82,7 +108,9 @@ export function parsePolicy(text: string, source = 'policy'): PolicyDocument {
     } catch (error) {
       throw new PolicyError(`${source}: not valid JSON: ${(error as Error).message}`);
     }
-    return validatePolicy(value, source);
+    const document = validatePolicy(value, source);
+    locations.set(document, { source, line: () => '' });
+    return document;
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
@@ -93,14 +121,20 @@ export function parsePolicy(text: string, source = 'policy'): PolicyDocument {
       `${source}${at ? `:${at.line}:${at.col}` : ''}: not valid YAML: ${error.message.split('\n')[0]}`,
     );
   }
-  return validatePolicy(doc.toJS(), source, (path) => {
+  const lineOf = (path: readonly PropertyKey[]) => {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    return node?.range ? ` (line ${lineCounter.linePos(node.range[0]).line})` : '';
+  };
+  const document = validatePolicy(doc.toJS(), source, (path) => {
     // The deepest node that exists on the path, so a missing or unknown field points at its parent.
     for (let n = path.length; n > 0; n--) {
-      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return ` (line ${lineCounter.linePos(node.range[0]).line})`;
+      const line = lineOf(path.slice(0, n));
+      if (line) return line;
     }
     return '';
   });
+  locations.set(document, { source, line: lineOf });
+  return document;
 }
 
 export interface PolicyFlags {
@@ -149,7 +183,10 @@ export function applyPolicyFlags(policy: PolicyInput | undefined, flags: PolicyF
     doc.rateLimit = { ...doc.rateLimit, [key]: value };
   }
   try {
-    return validatePolicy(doc, 'policy (with command-line flags)');
+    const document = validatePolicy(doc, 'policy (with command-line flags)');
+    const location = policy && locations.get(policy);
+    if (location) locations.set(document, location);
+    return document;
   } catch (error) {
     throw new PolicyFlagError((error as Error).message);
   }

@@ -2,7 +2,7 @@
 import ts from 'typescript';
 import type { Api } from '../catalog/types.ts';
 import type { Diagnostic } from '../execute/types.ts';
-import { suggestOperations } from './suggest.ts';
+import { suggestOperations } from '../search/suggest-operations.ts';
 
 /** TypeScript's "Property 'x' does not exist on type 'y'" (2551 with its own "Did you mean"). */
 const NO_SUCH_PROPERTY = new Set([2339, 2551]);

@@ -1,7 +1,7 @@
 /** "Did you mean" for an unknown operation: close spellings first, else operations whose words match. */
 import type { Api } from '../catalog/types.ts';
-import { createSearchIndex } from '../search/search-index.ts';
-import type { SearchIndex } from '../search/types.ts';
+import { createSearchIndex } from './search-index.ts';
+import type { SearchIndex } from './types.ts';
 
 const MAX_SUGGESTIONS = 3;
 const indexes = new WeakMap<Api, SearchIndex>();
