@@ -4,6 +4,7 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { readAudit } from '../audit/log.ts';
+import { settleInterrupted } from '../audit/run-journal.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Executor } from '../execute/executor.ts';
 import type { SessionStore } from '../execute/state.ts';
@@ -224,7 +225,15 @@ export function createApp(options: AppOptions): OpenAPIHono {
     const sessions = options.sessions;
     const read = (from: number, count: number) =>
       sessions?.inspect
-        ? sessions.inspect(id, (turn) => readAudit(turn.records, { after: from, limit: count }), scope)
+        ? sessions.inspect(
+            id,
+            async (turn) => {
+              // A run cut off by a crash shows in the trail even before the session runs again.
+              await settleInterrupted(turn);
+              return readAudit(turn.records, { after: from, limit: count });
+            },
+            scope,
+          )
         : Promise.resolve(undefined);
     const lines =
       format === 'jsonl' || (!format && /application\/x-ndjson/i.test(c.req.header('accept') ?? ''));
