@@ -37,7 +37,14 @@ async function readSource(source: string): Promise<string> {
 const config = JSON.parse(await Bun.stdin.text()) as ServeConfig;
 const { limits, pool } = parseLimitFlags(config.sandboxLimits);
 const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
-const durable = openBunSessions(config.data);
+// --store: a node of a PostgreSQL cluster (adapters import each other only dynamically).
+const cluster = config.store
+  ? await (await import('../postgres/node.ts')).openPostgresNode({
+      url: config.store,
+      leaseMs: config.leaseMs,
+    })
+  : undefined;
+const durable = cluster ?? openBunSessions(config.data);
 const duet = await duetFromConfig(config, {
   readSource,
   sandbox,
@@ -46,9 +53,14 @@ const duet = await duetFromConfig(config, {
   typeChecker: createBunTypeChecker,
   docsAssets: bunDocsAssets,
 });
-const server = Bun.serve({ port: config.port, hostname: config.host, fetch: duet.app.fetch });
+const app = cluster
+  ? cluster.route(duet.app, (authorization) => duet.auth.authenticate(authorization))
+  : duet.app;
+const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-console.error(listeningLine(`http://${host}:${server.port}`, duet, 'bun'));
+const url = `http://${host}:${server.port}`;
+await cluster?.register(config.advertise ?? url);
+console.error(listeningLine(url, duet, 'bun'));
 
 for (const signal of ['SIGTERM', 'SIGINT']) {
   process.on(signal, async () => {

@@ -26,6 +26,12 @@ export interface ServeConfig {
   /** The policy file with the `--token`, `--read-only` and `--rate-limit` flags applied. */
   policy?: PolicyInput;
   version: string;
+  /** `--store postgres://...`: sessions and rate limits in PostgreSQL, shared by several nodes. */
+  store?: string;
+  /** With `store`: how other nodes reach this one (default: the listening URL). */
+  advertise?: string;
+  /** With `store`: lease period in ms (`DUET_LEASE_MS`). */
+  leaseMs?: number;
 }
 
 export interface RuntimePieces {

@@ -6,7 +6,7 @@ import { createDuet, type Duet, policyLimits } from '../../../src/duet.ts';
 import { applyPolicyFlags, parsePolicy } from '../../../src/policy/load.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { parseLimitFlags } from '../../../src/sandbox/limit-flags.ts';
-import { openActorSessions } from '../actor-sessions.ts';
+import { type NodeActorSessions, openActorSessions } from '../actor-sessions.ts';
 import { nodeDocsAssets } from '../docs-assets.ts';
 import { VERSION } from '../package-info.ts';
 import { readSource } from '../read-source.ts';
@@ -73,10 +73,13 @@ export async function makeDuet(
   values: Values,
   policy?: PolicyDocument,
   log?: Logger,
+  /** Sessions and rate limits from elsewhere (e.g. PostgreSQL) instead of SQLite under `--data`; closed with the duet. */
+  store?: Pick<NodeActorSessions, 'sessions' | 'rateLimiter' | 'close'>,
 ): Promise<{ duet: Duet; close: () => Promise<void> }> {
   const { apis, upstreams } = await loadSources(values);
   const { limits, pool } = sandboxSettings(limitFlags(values, policy));
-  const durable = typeof values.data === 'string' ? await openActorSessions({ dir: values.data }) : undefined;
+  const durable =
+    store ?? (typeof values.data === 'string' ? await openActorSessions({ dir: values.data }) : undefined);
   const sandbox = createWorkerSandbox({
     ...pool,
     memoryBytes: limits.memoryBytes,

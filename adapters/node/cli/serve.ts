@@ -27,6 +27,7 @@ import {
   TENANTS_HELP,
   tenantOptions,
 } from './options.ts';
+import { leaseMs, serveOnPostgres, storeUrl } from './serve-postgres.ts';
 import { serveOnWorkerd } from './serve-workerd.ts';
 
 // Flags of the DESIGN.md contract whose features are not in this version yet: refusing them loudly is
@@ -41,6 +42,8 @@ const options = {
   data: { type: 'string', default: './.duet' },
   'sandbox-limit': { type: 'string', multiple: true },
   sandbox: { type: 'string' },
+  store: { type: 'string' },
+  advertise: { type: 'string' },
   ...policyOptions,
   ...tenantOptions,
   ...Object.fromEntries(notYet.map((name) => [name, { type: 'string', multiple: true }] as const)),
@@ -55,6 +58,11 @@ Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET
   --runtime RUNTIME           node (default), bun, deno or workerd: the same server on that runtime, using
                               the binaries npm install put in node_modules
   --data DIR                  where durable state lives (default ./.duet)
+  --store postgres://...      keep sessions and rate limits in PostgreSQL instead (or env DUET_DATABASE_URL),
+                              shared by every node on that database: each session has one owner node at a
+                              time and requests for it are forwarded there (lease period: env DUET_LEASE_MS,
+                              default 10000)
+  --advertise URL             with --store: how other nodes reach this one (default: the listening URL)
   --sandbox-limit NAME=N      a sandbox limit for every run (repeatable): timeoutMs, memoryBytes, stackBytes,
                               maxResultBytes, maxLogLines, maxLogBytes, maxCalls, maxConcurrentCalls;
                               or the pool: workers (default 10), queue (default 2 x workers)${TENANTS_HELP}${POLICY_HELP}
@@ -91,6 +99,11 @@ async function run(args: string[]): Promise<number> {
     (values.runtime !== 'workerd' || !['quickjs', 'loader'].includes(values.sandbox))
   )
     throw new UsageError(`--sandbox ${values.sandbox}: quickjs or loader, with --runtime workerd only`);
+  const store = storeUrl(values);
+  if (store && !['node', 'bun'].includes(values.runtime))
+    throw new UsageError(`--store: PostgreSQL runs with --runtime node or bun, not ${values.runtime}`);
+  if (values.advertise !== undefined && !store)
+    throw new UsageError('--advertise needs --store postgres://...');
   const policy = await loadPolicy(values);
   if (values.runtime !== 'node') await checkPolicy(values, policy);
   if (values.runtime === 'workerd') return serveOnWorkerd(values, port, policy);
@@ -115,8 +128,10 @@ async function run(args: string[]): Promise<number> {
       sandboxLimits: limitFlags(values, policy),
       policy,
       version: VERSION,
+      ...(store && { store, advertise: values.advertise, leaseMs: leaseMs() }),
     });
   }
+  if (store) return serveOnPostgres(values, policy, port, store);
   const { duet, close } = await makeDuet(values, policy, jsonLogger());
   const server = await serveNode(duet, { port, host: values.host, onClose: close });
   console.error(listeningLine(server.url, duet, 'node'));
