@@ -57,6 +57,15 @@ describe('duet Worker on workerd', () => {
       ['listTasks', 200],
     ]);
     expect((await api.execute('throw new TypeError("nope")')).error.kind).toBe('runtime');
+    // No type-checker in the Worker: a misspelt or Octokit-style operation still names what was meant.
+    const misspelt = (await api.execute('return await demo.createTsk({ body: { title: "x" } })')).error;
+    expect(misspelt).toMatchObject({ kind: 'runtime' });
+    expect(misspelt.message).toContain(
+      'demo.createTsk is not an operation of demo; did you mean demo.createTask?',
+    );
+    expect((await api.execute('return await demo.tasks.list()')).error.message).toContain(
+      'did you mean demo.listTasks?',
+    );
     expect((await api.execute('return 1 +')).error.kind).toBe('typecheck');
   });
 

@@ -729,8 +729,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
       record.durationMs = performance.now() - started;
       if (response.ok) return body;
       throw {
-        message:
-          `${op.api}.${op.name}: ${request.method} ${record.path} answered ${response.status} ${response.statusText}`.trim(),
+        // The body's start is in the message too: an uncaught rejection shows only the message, and the
+        // upstream's reason (GitHub's 422 field errors) is what the agent needs to fix its call.
+        message: `${`${op.api}.${op.name}: ${request.method} ${record.path} answered ${response.status} ${response.statusText}`.trim()}${bodyExcerpt(body)}`,
         status: response.status,
         body: body ?? locationOf(response),
       } satisfies HostCallError;
@@ -822,6 +823,21 @@ function describeFailure(op: Operation, request: Request, error: unknown): strin
 }
 
 /** A call as recorded before (or without) an answer: no status, no duration yet. */
+const MAX_BODY_EXCERPT = 500;
+
+/** `: {"message":"Validation Failed",...}`, cut to a few hundred characters; '' for an empty body. */
+function bodyExcerpt(body: unknown): string {
+  if (body === undefined || body === null || body === '') return '';
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : (JSON.stringify(body) ?? '');
+  } catch {
+    return '';
+  }
+  text = text.replace(/\s+/g, ' ').trim();
+  return text ? `: ${text.length > MAX_BODY_EXCERPT ? `${text.slice(0, MAX_BODY_EXCERPT)}…` : text}` : '';
+}
+
 function auditCall(call: CallRecord): AuditCall {
   return {
     api: call.api,

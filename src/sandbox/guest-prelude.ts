@@ -47,12 +47,37 @@ const parseReply = (raw) => (raw === undefined ? undefined : parse(raw));
 const send = (request) => {
   try { return call(stringify(request)).then(parseReply, fail); } catch (error) { return Promise.reject(error); }
 };
+// An unknown name (a typo, Octokit's github.issues.create) is callable and chainable, so the call says
+// which operation was meant instead of a bare "not a function".
+const missing = (api, words) => new Proxy(function () {}, {
+  apply: () => {
+    const names = parse(lookup(api)), camel = (ws) => ws.map((w, i) => (i ? w[0].toUpperCase() + w.slice(1) : w)).join('');
+    // Same words in any order, plural or not: tasks.create -> createTask, rest.repos.get -> reposGet.
+    const key = (ws) => ws.flatMap((w) => w.split(/(?=[A-Z])/)).map((w) => w.toLowerCase().replace(/s$/, '')).sort().join(' ');
+    const exact = names.filter((n) => [words, words.slice(1)].some((ws) => ws.length && key([n]) === key(ws)));
+    let best = exact.slice(0, 1), min = Math.max(2, camel(words).length / 3) + 1;
+    if (!best.length) for (const name of names) {
+      const a = camel(words).toLowerCase(), b = name.toLowerCase(), row = [...Array(b.length + 1).keys()];
+      for (let i = 1; i <= a.length; i++) {
+        let diagonal = row[0]; row[0] = i;
+        for (let j = 1; j <= b.length; j++) { const up = row[j]; row[j] = Math.min(up + 1, row[j - 1] + 1, diagonal + (a[i - 1] !== b[j - 1])); diagonal = up; }
+      }
+      if (row[b.length] < min) { min = row[b.length]; best = [name]; } else if (row[b.length] === min) best.push(name);
+    }
+    throw new TypeError(api + '.' + words.join('.') + ' is not an operation of ' + api
+      + (best.length ? '; did you mean ' + best.slice(0, 3).map((n) => api + '.' + n).join(' or ') + '?' : '')
+      + ' (operations are methods of ' + api + ' named as search shows them, each taking one argument object)');
+  },
+  get: (target, name) => (typeof name === 'string' && name !== 'then' ? missing(api, words.concat(name)) : undefined),
+});
 for (const api of config.apis) {
   const made = Object.create(null);
   const known = (target, name) => typeof name === 'string' && !hasOwn(target, name) && lookup(api, name);
   const method = (name) => (made[name] ??= ({ [name]: (args) => send({ kind: 'api', api, method: name, args }) })[name]);
+  const unknown = (target, name) => typeof name === 'string' && !(name in target) && name !== 'then' && name !== 'toJSON';
   define(api, new Proxy({}, {
-    get: (target, name, receiver) => (known(target, name) ? method(name) : Reflect.get(target, name, receiver)),
+    get: (target, name, receiver) => (known(target, name) ? method(name)
+      : unknown(target, name) ? missing(api, [name]) : Reflect.get(target, name, receiver)),
     // Without this trap an assignment would define a non-enumerable, read-only property on the target.
     set: (target, name, value) => Reflect.set(target, name, value),
     has: (target, name) => known(target, name) || name in target,

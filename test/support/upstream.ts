@@ -38,6 +38,14 @@ export async function startUpstream(): Promise<Upstream> {
         issues.set(key, list);
         if (req.method === 'POST') {
           const input = JSON.parse(body);
+          if (!input.title) {
+            // As GitHub answers a missing title: the reason is in the body.
+            return send(422, {
+              message: 'Validation Failed',
+              errors: [{ resource: 'Issue', field: 'title', code: 'missing_field' }],
+              documentation_url: 'https://docs.github.com/rest/issues/issues#create-an-issue',
+            });
+          }
           const issue = {
             number: list.length + 1,
             title: input.title,
