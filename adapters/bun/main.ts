@@ -22,6 +22,7 @@ declare const Bun: {
 };
 declare const process: {
   argv: string[];
+  ppid: number;
   on(signal: string, fn: () => void): void;
   exit(code: number): never;
 };
@@ -62,11 +63,19 @@ const url = `http://${host}:${server.port}`;
 await cluster?.register(config.advertise ?? url);
 console.error(listeningLine(url, duet, 'bun'));
 
-for (const signal of ['SIGTERM', 'SIGINT']) {
-  process.on(signal, async () => {
-    await server.stop(false);
-    await sandbox.close();
-    await durable.close();
-    process.exit(0);
-  });
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await server.stop(false);
+  await sandbox.close();
+  await durable.close();
+  process.exit(0);
 }
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, stop);
+// The Node CLI started this process: when it dies, even by kill -9, stop too rather than live on as an
+// orphan that holds --data (or session leases) nobody can stop with the CLI.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stop();
+}, 200);

@@ -1,7 +1,21 @@
 /** Durable execute sessions on Bun: actors over bun:sqlite in the data directory. */
 import { type DurableSessions, sessionsOn } from '../../src/actor/index.ts';
-import { bunSqliteDriver } from './sqlite-driver.ts';
+import { bunSqliteDriver, lockDataDir } from './sqlite-driver.ts';
 
+/** Refuses a data directory another process uses (see `lockDataDir`). */
 export function openBunSessions(dir: string): DurableSessions {
-  return sessionsOn(bunSqliteDriver({ dir }));
+  const release = lockDataDir(dir);
+  try {
+    const durable = sessionsOn(bunSqliteDriver({ dir }));
+    return {
+      ...durable,
+      async close() {
+        await durable.close();
+        release();
+      },
+    };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }

@@ -11,6 +11,7 @@ import type { SessionStore } from '../../src/execute/state.ts';
 import type { RateLimiter } from '../../src/policy/rate-limit.ts';
 import { actorRateLimiter, RATE_LIMITS } from '../../src/policy/rate-limit-actor.ts';
 import { type SqliteDriver, type SqliteDriverOptions, sqliteDriver } from './sqlite-driver.ts';
+import { lockDataDir } from './sqlite-open.ts';
 
 export interface NodeActorSessions {
   sessions: SessionStore;
@@ -24,7 +25,15 @@ export interface NodeActorSessions {
 
 /** For `createDuet({ sessions })`: `const { sessions, close } = await openActorSessions({ dir: '.duet' })`. */
 export async function openActorSessions(options: SqliteDriverOptions): Promise<NodeActorSessions> {
-  const driver = await sqliteDriver(options);
+  // One process per data directory: the actors' single-writer turns hold only within one process.
+  const lock = await lockDataDir(options.dir, options.backend);
+  let driver: SqliteDriver;
+  try {
+    driver = await sqliteDriver(options);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   const system = createActorSystem({ driver, actors: DUET_ACTORS });
   return {
     sessions: actorSessions((tenant) => system.namespace(SESSIONS, { tenant })),
@@ -34,6 +43,7 @@ export async function openActorSessions(options: SqliteDriverOptions): Promise<N
     async close() {
       await system.close();
       await driver.close();
+      lock.release();
     },
   };
 }

@@ -1,4 +1,6 @@
 /** Opens SQLite on Node: the built-in node:sqlite where the runtime has it, else better-sqlite3. */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export type SqliteBackend = 'node:sqlite' | 'better-sqlite3';
 
@@ -62,4 +64,49 @@ function wrap(backend: SqliteBackend, db: Omit<SqliteDatabase, 'backend'>): Sqli
 
 function runtimeName(): string {
   return `Node ${process.versions.node}`;
+}
+
+/** In every data directory: an SQLite database one process keeps exclusively locked while it uses the directory. */
+export const LOCK_FILE = 'duet.lock';
+/** Beside it: the pid of the process holding it, for the refusal message. */
+export const PID_FILE = 'duet.pid';
+
+export interface DataDirLock {
+  /** Gives the directory up (the OS also does when the process dies, even by kill -9). */
+  release(): void;
+}
+
+/**
+ * One process per data directory: a second one is refused with the first one's pid. The lock is SQLite's
+ * own (a POSIX lock the kernel drops with the process), so a server killed with -9 leaves no stale lock.
+ */
+export async function lockDataDir(dir: string, backend?: SqliteBackend): Promise<DataDirLock> {
+  mkdirSync(dir, { recursive: true });
+  const db = await openSqlite(join(dir, LOCK_FILE), backend);
+  try {
+    // A server that is just exiting (a restart) gets two seconds to let go before this one is refused.
+    db.exec('PRAGMA busy_timeout = 2000; PRAGMA locking_mode = EXCLUSIVE');
+    // The first write takes the exclusive lock; EXCLUSIVE mode keeps it until the connection closes.
+    db.exec(
+      `BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS holder (pid INTEGER); DELETE FROM holder; INSERT INTO holder VALUES (${process.pid}); COMMIT`,
+    );
+  } catch (error) {
+    db.close();
+    if (!/locked|busy/i.test((error as Error).message)) throw error;
+    let pid = '';
+    try {
+      pid = ` (pid ${readFileSync(join(dir, PID_FILE), 'utf8').trim()})`;
+    } catch {}
+    throw new Error(`another duet server${pid} is using --data ${dir}; stop it or pick another --data`);
+  }
+  writeFileSync(join(dir, PID_FILE), `${process.pid}\n`);
+  let released = false;
+  return {
+    release() {
+      if (released) return;
+      released = true;
+      rmSync(join(dir, PID_FILE), { force: true });
+      db.close();
+    },
+  };
 }
