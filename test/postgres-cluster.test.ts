@@ -146,6 +146,28 @@ describe.skipIf(unavailable)('duet serve --store postgres: several nodes', () =>
     expect(other.body.result).toBe(1);
   });
 
+  it('a Bun node and a Node node serve one session; rate-limit buckets hold across nodes', async () => {
+    store = await freshStore();
+    const [onNode, onBun] = await Promise.all([
+      startNode(['--rate-limit', '6']),
+      startNode(['--runtime', 'bun', '--rate-limit', '6']),
+    ]);
+    const outcomes = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => execute(i % 2 ? onBun : onNode, 'mixed')),
+    );
+    expect(outcomes.map((o) => o.body.result).sort()).toEqual([1, 2, 3, 4]);
+    expect(new Set(outcomes.map((o) => o.node)).size).toBe(1);
+    // Six executions a minute for the tenant, whichever node runs them: four are used; two more pass.
+    const more = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => execute(i % 2 ? onNode : onBun, `free-${i}`, 'return 1')),
+    );
+    expect(more.filter((o) => o.body.ok)).toHaveLength(2);
+    expect(more.filter((o) => o.status === 429).map((o) => o.body.error.kind)).toEqual([
+      'rate_limit',
+      'rate_limit',
+    ]);
+  });
+
   it('kill -9 of the owner mid-load: another node takes over, no acknowledged write is lost', async () => {
     store = await freshStore();
     const three = await Promise.all([startNode(), startNode(), startNode()]);
@@ -165,7 +187,8 @@ describe.skipIf(unavailable)('duet serve --store postgres: several nodes', () =>
           const outcome = await execute(target, 'load');
           if (outcome.body.ok) {
             acked.push(outcome.body.result);
-            if (sentAfterKill && outcome.node !== owner.id && !firstAfterKill) firstAfterKill = performance.now();
+            if (sentAfterKill && outcome.node !== owner.id && !firstAfterKill)
+              firstAfterKill = performance.now();
           }
         } catch {
           // The connection to the killed node broke: the increment may or may not have landed.
@@ -230,7 +253,9 @@ describe.skipIf(unavailable)('duet serve --store postgres: several nodes', () =>
     // The audit trail holds the four runs that were acknowledged, and not the refused one.
     const audit = await (await fetch(`${b.url}/v1/sessions/slow/audit`)).json();
     const entries = audit.entries as { seq: number; ok: boolean; code: string }[];
-    expect(entries.map((e) => [e.seq, e.ok, e.code])).toEqual([1, 2, 3, 4].map((seq) => [seq, true, INCREMENT]));
+    expect(entries.map((e) => [e.seq, e.ok, e.code])).toEqual(
+      [1, 2, 3, 4].map((seq) => [seq, true, INCREMENT]),
+    );
     // A serves again, as a forwarder to the new owner.
     expect(await execute(a, 'slow')).toMatchObject({ node: b.id, body: { result: 5 } });
   });

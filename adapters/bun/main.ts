@@ -60,7 +60,20 @@ const app = cluster
 const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 const url = `http://${host}:${server.port}`;
-await cluster?.register(config.advertise ?? url);
+if (cluster) {
+  const advertise = config.advertise ?? url;
+  await cluster.register(advertise);
+  const { node, name, leaseMs } = cluster.driver;
+  console.error(
+    JSON.stringify({
+      level: 'info',
+      msg: `duet node ${node} on ${name}, advertised as ${advertise}`,
+      node,
+      advertise,
+      leaseMs,
+    }),
+  );
+}
 console.error(listeningLine(url, duet, 'bun'));
 
 let stopping = false;
