@@ -9,9 +9,10 @@ import type { Api } from './catalog/types.ts';
 import { createDemoApi, demoDocument } from './demo/tasks-api.ts';
 import { createExecutor, type Executor, type UpstreamConfig } from './execute/executor.ts';
 import { memorySessions, type SessionStore } from './execute/state.ts';
-import type { TypeChecker } from './execute/types.ts';
+import type { ExecuteContext, ExecuteRequest, ExecuteResponse, TypeChecker } from './execute/types.ts';
 import { createApp } from './http/app.ts';
 import type { DocsAssets } from './http/docs.ts';
+import { runSearch, type SearchArgs, type SearchOutcome } from './http/tools.ts';
 import { parseEgressRule } from './policy/egress.ts';
 import { compilePolicy, type PolicyEngine } from './policy/engine.ts';
 import { PolicyError, validatePolicy } from './policy/load.ts';
@@ -63,7 +64,17 @@ export interface DuetConfig {
 
 export interface Duet {
   catalog: Catalog;
-  search: SearchIndex;
+  /**
+   * Searches by words (`duet.search('create an issue')`) or by code (`{ code }`): ranked operations with
+   * their TypeScript declarations, and the declarations of the named types they use.
+   */
+  search(query: string | SearchArgs, options?: { limit?: number; tenant?: string }): Promise<SearchOutcome>;
+  /** Runs a snippet (or `{ code, session, ... }`): type-check, policy, sandbox, audit. */
+  execute(request: string | ExecuteRequest, context?: ExecuteContext): Promise<ExecuteResponse>;
+  /** Loads what the first execute would otherwise wait for (the type-checker); servers call it once started. */
+  warm(): Promise<void>;
+  /** The ranking itself, synchronous (what `search` uses for words). */
+  index: SearchIndex;
   executor: Executor;
   sessions: SessionStore;
   app: OpenAPIHono;
@@ -106,7 +117,7 @@ export function createDuet(config: DuetConfig): Duet {
     }
   }
   const sessions = config.sessions ?? memorySessions();
-  let search = createSearchIndex(catalog.operations);
+  const ranking = createSearchIndex(catalog.operations);
   const document = validatePolicy(config.policy ?? {});
   const policy = compilePolicy(document, catalog);
   const auth = createAuthenticator(document);
@@ -124,6 +135,8 @@ export function createDuet(config: DuetConfig): Duet {
     ...Object.values(upstreams).flatMap((upstream) => Object.values(upstream.headers ?? {})),
     ...Object.values(document.tenants ?? {}).flatMap((tenant) => tenant.tokens ?? []),
   ]);
+  const typeChecker =
+    typeof config.typeChecker === 'function' ? config.typeChecker(catalog) : config.typeChecker;
   const executor = createExecutor({
     catalog,
     sandbox: config.sandbox,
@@ -131,28 +144,28 @@ export function createDuet(config: DuetConfig): Duet {
     sessions,
     limits: { ...policyLimits(document).limits, ...config.limits },
     allowFetch,
-    typeChecker: typeof config.typeChecker === 'function' ? config.typeChecker(catalog) : config.typeChecker,
+    typeChecker,
     policy,
     rateLimiter: config.rateLimiter ?? memoryRateLimiter(),
     secrets,
     log: config.log,
   });
-  const index = search;
-  search = {
+  const index: SearchIndex = {
     get size() {
-      return index.size;
+      return ranking.size;
     },
     search: (query, options) =>
       inSpanSync('duet.search', { 'duet.query.length': query.length, 'duet.api': options?.api }, (span) => {
-        const hits = index.search(query, options);
+        const hits = ranking.search(query, options);
         span.setAttribute('duet.results', hits.length);
         return hits;
       }),
   };
   const app = createApp({
     catalog,
-    search,
+    search: index,
     executor,
+    log: config.log,
     sandbox: config.sandbox,
     sessions,
     mounts,
@@ -161,5 +174,23 @@ export function createDuet(config: DuetConfig): Duet {
     auth,
     docsAssets: config.docsAssets,
   });
-  return { catalog, search, executor, sessions, app, policy, auth };
+  return {
+    catalog,
+    search: (query, options = {}) =>
+      runSearch(
+        { catalog, search: index, sandbox: config.sandbox, log: config.log, tenant: options.tenant },
+        typeof query === 'string' ? { query, limit: options.limit } : { limit: options.limit, ...query },
+      ),
+    execute: (request, context) =>
+      executor.execute(typeof request === 'string' ? { code: request } : request, context),
+    warm: async () => {
+      await typeChecker?.warm?.();
+    },
+    index,
+    executor,
+    sessions,
+    app,
+    policy,
+    auth,
+  };
 }

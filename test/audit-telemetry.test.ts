@@ -76,7 +76,7 @@ it('makes spans for search, type-check, execute and each upstream call', async (
   const checker: TypeChecker = { check: () => [] };
   const logs: LogRecord[] = [];
   const duet = createDuet({ sandbox, typeChecker: checker, log: (record) => logs.push(record) });
-  duet.search.search('add a task', { limit: 2 });
+  duet.index.search('add a task', { limit: 2 });
   const response = await duet.executor.execute(
     {
       code: `await demo.createTask({ body: { title: 'traced' } }); return (await demo.listTasks({})).length;`,

@@ -186,7 +186,7 @@ describe('execute pipeline', () => {
 describe('the bundled demo API', () => {
   it('is searchable and executable in-process', async () => {
     const demo = createDuet({ sandbox });
-    expect(demo.search.search('add a new task', { limit: 1 })[0].operation.name).toBe('createTask');
+    expect(demo.index.search('add a new task', { limit: 1 })[0].operation.name).toBe('createTask');
     const response = await demo.executor.execute({
       code: `const t = await demo.createTask({ body: { title: 'Write docs', tags: ['docs'] } });
              await demo.updateTask({ id: t.id, body: { done: true } });

@@ -68,3 +68,24 @@ describe('types referenced by search results', () => {
     }
   });
 });
+
+describe('the library entry', () => {
+  it('reads naturally: duet.search(...) and duet.execute(...), and logs each search', async () => {
+    const records: Record<string, unknown>[] = [];
+    const duet = createDuet({ sandbox, log: (record) => records.push(record) });
+    const found = await duet.search('add a new task', { limit: 2 });
+    expect(found.ok && found.results[0]!.name).toBe('createTask');
+    expect(found.ok && found.types).toContain('type NewTask = {');
+    expect(await duet.execute('return 6 * 7')).toMatchObject({ ok: true, result: 42 });
+    expect(records.find((r) => r.msg === 'search')).toMatchObject({
+      level: 'info',
+      mode: 'query',
+      query: 'add a new task',
+      results: 2,
+      top: 'demo.createTask',
+    });
+    const byCode = await duet.search({ code: 'return 1' });
+    expect(byCode.ok).toBe(false);
+    expect(records.at(-1)).toMatchObject({ msg: 'search', mode: 'code', ok: false, level: 'warn' });
+  });
+});

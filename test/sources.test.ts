@@ -46,7 +46,7 @@ describe('typed functions as an API (defineApi)', () => {
       '/** Add two numbers */\nadd(args: { a: number; b: number }): Promise<number>',
     );
     expect(operationSignature(math, math.operations[1])).toMatch(/countNodes\(args: \{ tree: math\.\w+ \}\)/);
-    expect(duet.search.search('sum two numbers', { limit: 1 })[0].operation.name).toBe('add');
+    expect(duet.index.search('sum two numbers', { limit: 1 })[0].operation.name).toBe('add');
   });
 
   it('runs in the host with validated input and output, recorded as calls', async () => {
@@ -152,7 +152,7 @@ describe('an MCP server as a source (--mcp NAME=URL)', () => {
       'getForecast(args: { city: string; days?: number }): Promise<{ city: string; temperatures: number[] }>',
     );
     const duet = createDuet({ apis: [weather], sandbox });
-    expect(duet.search.search('what is the weather forecast in Paris', { limit: 1 })[0].operation.name).toBe(
+    expect(duet.index.search('what is the weather forecast in Paris', { limit: 1 })[0].operation.name).toBe(
       'getForecast',
     );
     const response = await duet.executor.execute({

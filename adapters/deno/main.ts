@@ -39,7 +39,11 @@ const server = Deno.serve(
   {
     port: config.port,
     hostname: config.host,
-    onListen: ({ port }) => console.error(listeningLine(`http://${host}:${port}`, duet, 'deno')),
+    onListen: ({ port }) => {
+      console.error(listeningLine(`http://${host}:${port}`, duet, 'deno'));
+      // The type-checker loads now rather than in the first user's execute.
+      void duet.warm();
+    },
   },
   duet.app.fetch,
 );

@@ -46,6 +46,8 @@ export interface TypeCheckOptions {
 /** Checks a snippet against the catalog's types before it runs; no diagnostics means it may run. */
 export interface TypeChecker {
   check(code: string, options?: TypeCheckOptions): Diagnostic[] | Promise<Diagnostic[]>;
+  /** Loads the compiler ahead of the first check, where loading is lazy. */
+  warm?(): Promise<void>;
 }
 
 export interface CallRecord {

@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { readAudit } from '../audit/log.ts';
 import { settleInterrupted } from '../audit/run-journal.ts';
+import type { Logger } from '../audit/telemetry.ts';
 import type { Catalog } from '../catalog/index.ts';
 import type { Executor } from '../execute/executor.ts';
 import type { SessionStore } from '../execute/state.ts';
@@ -42,6 +43,8 @@ export interface AppOptions {
   version?: string;
   /** Bearer tokens to tenants; when tokens are configured every route but /healthz, /docs and /openapi.json needs one. */
   auth?: Authenticator;
+  /** One record per search (executions are logged by the executor). */
+  log?: Logger;
   /** The swagger-ui-dist files for the /docs explorer, from the runtime adapter; without them /docs links /openapi.json. */
   docsAssets?: DocsAssets;
 }
@@ -200,7 +203,10 @@ export function createApp(options: AppOptions): OpenAPIHono {
   app.openapi(healthRoute, (c) => c.json({ ok: true as const }, 200));
 
   app.openapi(searchRoute, async (c) => {
-    const outcome = await runSearch({ catalog, search, sandbox: options.sandbox }, c.req.valid('json'));
+    const outcome = await runSearch(
+      { catalog, search, sandbox: options.sandbox, log: options.log, tenant: tenantOf(c) },
+      c.req.valid('json'),
+    );
     if (!outcome.ok)
       return jsonError(c, 400, outcome.error.kind as 'bad_request', outcome.error.message) as never;
     return c.json({ results: outcome.results, types: outcome.types }, 200);
@@ -293,6 +299,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
       sandbox: options.sandbox,
       version: options.version,
       tenant: tenantOf(c),
+      log: options.log,
     }),
   );
   app.get('/', (c) => c.redirect('/docs'));

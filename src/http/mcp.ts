@@ -4,6 +4,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 // @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Logger } from '../audit/telemetry.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Executor } from '../execute/executor.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -24,6 +25,7 @@ export interface McpOptions {
   version?: string;
   /** The tenant the request authenticated as: its executes run in its sessions. */
   tenant?: string;
+  log?: Logger;
 }
 
 const text = (value: unknown) => [{ type: 'text' as const, text: JSON.stringify(value) }];
@@ -39,7 +41,10 @@ export function createMcpServer(options: McpOptions): McpServer {
       annotations: { readOnlyHint: true },
     },
     async (args) => {
-      const outcome = await runSearch({ catalog, search, sandbox: options.sandbox }, args);
+      const outcome = await runSearch(
+        { catalog, search, sandbox: options.sandbox, log: options.log, tenant: options.tenant },
+        args,
+      );
       return outcome.ok
         ? { content: text({ results: outcome.results, types: outcome.types }) }
         : { content: text({ error: outcome.error }), isError: true };

@@ -1,5 +1,6 @@
 /** The two tools, search and execute: their descriptions and the search result shape, shared by HTTP, MCP and the CLI. */
 import { z } from 'zod';
+import type { Logger } from '../audit/telemetry.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { referencedTypes } from '../catalog/referenced-types.ts';
 import type { Sandbox } from '../sandbox/types.ts';
@@ -13,6 +14,10 @@ export interface SearchDeps {
   catalog: Catalog;
   search: SearchIndex;
   sandbox?: Sandbox;
+  /** One record per search (what was asked, how many results, the first), as executions have. */
+  log?: Logger;
+  /** For the log: who searched. */
+  tenant?: string;
 }
 
 export interface SearchArgs {
@@ -31,13 +36,30 @@ export type SearchOutcome =
  * failed or a missing input.
  */
 export async function runSearch(deps: SearchDeps, args: SearchArgs): Promise<SearchOutcome> {
+  const started = performance.now();
   const outcome = await findOperations(deps, args);
+  deps.log?.({
+    level: outcome.ok ? 'info' : 'warn',
+    msg: 'search',
+    tenant: deps.tenant ?? '',
+    mode: args.code !== undefined ? 'code' : 'query',
+    query: (args.query ?? args.code ?? '').slice(0, MAX_LOGGED_QUERY),
+    ok: outcome.ok,
+    results: outcome.ok ? outcome.results.length : 0,
+    top:
+      outcome.ok && outcome.results[0] ? `${outcome.results[0].api}.${outcome.results[0].name}` : undefined,
+    errorKind: outcome.ok ? undefined : outcome.error.kind,
+    durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+  });
   if (!outcome.ok) return outcome;
   const operations = outcome.results.flatMap(
     (result) => deps.catalog.operation(result.api, result.name) ?? [],
   );
   return { ok: true, results: outcome.results, types: referencedTypes(deps.catalog, operations) };
 }
+
+/** Enough of a query to see what was asked (a code search can be long). */
+const MAX_LOGGED_QUERY = 200;
 
 async function findOperations(deps: SearchDeps, args: SearchArgs): Promise<CodeSearchOutcome> {
   const limit = args.limit ?? 10;

@@ -29,7 +29,7 @@ async function run(args: string[]): Promise<number> {
     return 0;
   }
   const { duet, close } = await makeDuet(values, await loadPolicy(values));
-  const server = createMcpServer({ ...duet, version: VERSION });
+  const server = createMcpServer({ ...duet, search: duet.index, version: VERSION });
   const transport = new StdioServerTransport();
   await server.connect(transport);
   return new Promise((resolve) => {

@@ -1,6 +1,5 @@
 /** `duet search QUERY`: rank the catalog's operations and print their TypeScript declarations. */
 import { parseArgs } from 'node:util';
-import { operationSignature } from '../../../src/catalog/index.ts';
 import { UsageError } from '../../../src/config/options.ts';
 import { createDuet } from '../../../src/duet.ts';
 import { loadSources, noSandbox } from './load.ts';
@@ -30,16 +29,12 @@ async function run(args: string[]): Promise<number> {
     throw new UsageError(`--limit ${values.limit}: 1 to 100`);
   const { apis } = await loadSources(values);
   const duet = createDuet({ apis, sandbox: noSandbox });
-  const results = duet.search.search(query, { limit }).map(({ operation: op }) => ({
-    api: op.api,
-    name: op.name,
-    method: op.method.toUpperCase(),
-    path: op.path,
-    summary: op.summary,
-    declaration: operationSignature(duet.catalog.get(op.api)!, op),
-  }));
+  // The same results (summaries, declarations, types) as POST /v1/search and MCP.
+  const outcome = await duet.search(query, { limit });
+  if (!outcome.ok) throw new UsageError(outcome.error.message);
+  const { results, types } = outcome;
   if (values.json) {
-    console.log(JSON.stringify({ results }, null, 2));
+    console.log(JSON.stringify({ results, types }, null, 2));
     return 0;
   }
   if (!results.length) console.log(`no operation matches "${query}"`);
@@ -47,6 +42,7 @@ async function run(args: string[]): Promise<number> {
     console.log(`${i + 1}. ${r.api}.${r.name}  ${r.method} ${r.path}\n   ${r.summary}\n`);
     console.log(`${r.declaration.replace(/^/gm, '   ')}\n`);
   });
+  if (types) console.log(`Types the results use:\n\n${types}\n`);
   return 0;
 }
 
