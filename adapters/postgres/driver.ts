@@ -48,15 +48,17 @@ export interface PostgresDriver extends StorageDriver {
 }
 
 /**
- * PostgreSQL limits: a btree entry holds at most ~2700 bytes (keys are escaped, up to twice as long),
- * a bytea at most 1 GB and one protocol message at most 1 GB; duet chunks what is larger.
+ * PostgreSQL limits: a btree entry holds at most ~2700 bytes and keys are escaped (up to twice as long),
+ * so keys are limited. Values are not chunked by the core: PostgreSQL compresses and stores large bytea
+ * out of line itself (TOAST, up to 1 GB a value and 1 GB a statement), and without a value limit the core
+ * writes without reading the old records first (one statement per write).
  */
 export const POSTGRES_LIMITS: DriverLimits = Object.freeze({
   maxKeyBytes: 1024,
-  maxValueBytes: 64 * 1024 * 1024,
-  maxEntryBytes: 64 * 1024 * 1024 + 1024,
-  maxBatchKeys: 10_000,
-  maxBatchBytes: 256 * 1024 * 1024,
+  maxValueBytes: Number.POSITIVE_INFINITY,
+  maxEntryBytes: Number.POSITIVE_INFINITY,
+  maxBatchKeys: Number.POSITIVE_INFINITY,
+  maxBatchBytes: Number.POSITIVE_INFINITY,
 });
 
 /** `postgres://h:5432/db?schema=x` without credentials and the `schema` parameter, for messages. */

@@ -38,7 +38,9 @@ export async function commitRecords(
 ): Promise<void> {
   const limits = driver.limits;
   if (unlimited(limits)) return driver.write(entries);
-  const previous = await driver.get(entries.map(([key]) => key));
+  // Values that are never chunked leave no manifest to clean up: no need to read the old records first.
+  const chunks = Number.isFinite(limits.maxValueBytes) || Number.isFinite(limits.maxEntryBytes);
+  const previous = chunks ? await driver.get(entries.map(([key]) => key)) : [];
   const staged: WriteEntry[] = [];
   const finals: WriteEntry[] = [];
   entries.forEach(([key, record], i) => {

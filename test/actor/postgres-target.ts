@@ -27,7 +27,7 @@ export function postgresTarget(url: string, runtime = `Node ${process.versions.n
       },
       'large-values': {
         level: 'native',
-        reason: 'bytea up to 64 MiB per entry; the core chunks larger values',
+        reason: 'bytea, compressed and stored out of line by PostgreSQL itself (TOAST); no core chunking',
       },
       restart: { level: 'native' },
       durability: { level: 'native', reason: 'a write resolves after COMMIT' },
