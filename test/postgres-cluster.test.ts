@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { decodeValue } from '../src/actor/codec.ts';
-import { assertBuilt, bin } from './support/cli.ts';
+import { assertBuilt, bin, runCli } from './support/cli.ts';
 import { type PostgresServer, postgresUnavailable, startPostgres } from './support/postgres.ts';
 
 const LEASE_MS = 2000;
@@ -118,6 +118,31 @@ describe.skipIf(unavailable)('duet serve --store postgres: several nodes', () =>
       await sql.end();
     }
   }
+
+  it('refuses a bad --store, an unreachable database and --advertise without --store, with what to fix', async () => {
+    const bad = await runCli(['serve', '--store', 'mysql://db/x']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(
+      /--store mysql:\/\/db\/x: expected postgres:\/\/user:password@host:5432\/database/,
+    );
+    const down = await runCli(['serve', '--port', '0', '--store', 'postgres://duet@127.0.0.1:1/duet']);
+    expect(down.code).not.toBe(0);
+    expect(down.stderr).toMatch(
+      /duet postgres \(127\.0\.0\.1:1\/duet\): cannot connect .*check the URL, that the server runs/,
+    );
+    const advertise = await runCli(['serve', '--advertise', 'http://a:1']);
+    expect(advertise.stderr).toMatch(/--advertise needs --store postgres:\/\/\.\.\./);
+    const wildcard = await runCli([
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '0.0.0.0',
+      '--store',
+      await freshStore(),
+    ]);
+    expect(wildcard.stderr).toMatch(/--host 0\.0\.0\.0: pass --advertise http:\/\/THIS-HOST:PORT/);
+  });
 
   it('40 concurrent increments spread over three nodes give exactly 1..40 on one owner', async () => {
     store = await freshStore();

@@ -61,6 +61,12 @@ const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 const url = `http://${host}:${server.port}`;
 if (cluster) {
+  if (!config.advertise && /^http:\/\/(0\.0\.0\.0|\[::\])/.test(url)) {
+    console.error(
+      `duet serve: --host ${config.host}: pass --advertise http://THIS-HOST:PORT so other nodes can reach this one`,
+    );
+    process.exit(2);
+  }
   const advertise = config.advertise ?? url;
   await cluster.register(advertise);
   const { node, name, leaseMs } = cluster.driver;

@@ -61,7 +61,8 @@ export async function serveOnPostgres(
   port: number,
   store: string,
 ): Promise<number> {
-  if (values.advertise !== undefined) advertisedUrl(values, '');
+  // Checked before connecting and listening: a wildcard address needs --advertise.
+  advertisedUrl(values, values.host === '::' ? 'http://[::]' : `http://${values.host}`);
   const { openPostgresNode } = await loadPostgres();
   const node = await openPostgresNode({
     url: store,
