@@ -38,6 +38,21 @@ export function loadQuickJSModule(memoryBytes: number, wasmModule?: unknown): Pr
     maximum: moduleCapBytes(memoryBytes) / PAGE_BYTES,
   });
   // workerd compiles no WASM bytes at run time: it hands over the module precompiled from an import.
-  const options = wasmModule ? { wasmMemory, wasmModule } : { wasmMemory };
+  const options = {
+    wasmMemory,
+    ...(wasmModule ? { wasmModule } : {}),
+    emscriptenModule: { printErr: reportModuleError },
+  };
   return newQuickJSWASMModuleFromVariant(newVariant(releaseSyncVariant, options as never));
+}
+
+/**
+ * Freeing a runtime whose run was interrupted inside a promise job can fail QuickJS's `gc_obj_list`
+ * assertion (an object the interrupted job referenced is never released), which aborts the module. The
+ * caller already throws an aborted module away (`cleanUp` reports it), so that one message is expected
+ * and kept off standard error; anything else the module prints still goes there.
+ */
+function reportModuleError(text: string): void {
+  if (/Assertion failed: list_empty\(&rt->gc_obj_list\)/.test(text)) return;
+  console.error(text);
 }
