@@ -161,7 +161,7 @@ describe.skipIf(unavailable)('duet serve --store postgres: several nodes', () =>
     for (const node of three) {
       const state = await (await fetch(`${node.url}/v1/sessions/shared/state`)).json();
       expect(state).toEqual({ session: 'shared', state: { n: 40 } });
-      const audit = await (await fetch(`${node.url}/v1/sessions/shared/audit?limit=100`)).json();
+      const audit = (await (await fetch(`${node.url}/v1/sessions/shared/audit?limit=100`)).json()) as any;
       expect(audit.entries).toHaveLength(40);
     }
     const stored = await rows(store, 'shared');
@@ -234,7 +234,7 @@ describe.skipIf(unavailable)('duet serve --store postgres: several nodes', () =>
     );
     // No acknowledged increment was lost or repeated: all distinct, all within the final count.
     expect(new Set(acked).size).toBe(acked.length);
-    const state = await (await fetch(`${survivors[0].url}/v1/sessions/load/state`)).json();
+    const state = (await (await fetch(`${survivors[0].url}/v1/sessions/load/state`)).json()) as any;
     const n = state.state.n;
     expect(Math.max(...acked)).toBeLessThanOrEqual(n);
     expect(n - acked.length).toBeLessThanOrEqual(unknown);
@@ -276,7 +276,7 @@ describe.skipIf(unavailable)('duet serve --store postgres: several nodes', () =>
       epoch: 2,
     });
     // The audit trail holds the four runs that were acknowledged, and not the refused one.
-    const audit = await (await fetch(`${b.url}/v1/sessions/slow/audit`)).json();
+    const audit = (await (await fetch(`${b.url}/v1/sessions/slow/audit`)).json()) as any;
     const entries = audit.entries as { seq: number; ok: boolean; code: string }[];
     expect(entries.map((e) => [e.seq, e.ok, e.code])).toEqual(
       [1, 2, 3, 4].map((seq) => [seq, true, INCREMENT]),
