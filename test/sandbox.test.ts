@@ -479,7 +479,7 @@ describe('a module that an interrupted promise job leaves unfreeable', () => {
             bindings: { apis: {}, state: false, fetch: false },
             limits: { ...defaultLimits, timeoutMs: 100 },
           },
-          async () => '',
+          async () => ({ ok: true, value: null }) as never,
         );
         expect(outcome.result).toMatchObject({ ok: false, error: { kind: 'timeout' } });
         // QuickJS leaks on some of these interrupts (not all): then the module is reported for discarding.

@@ -105,11 +105,13 @@ describe('type-checking against GitHub and the demo API', () => {
     expect(messages(`return (await fetch('https://x')).blob();`, true)[0]).toContain("'blob' does not exist");
   });
 
-  it('has no DOM or Node globals, as the sandbox has none', () => {
+  it('has no DOM or Node globals, as the sandbox has none, but lets code probe for them with typeof', () => {
     for (const name of ['document', 'window', 'process', 'require', 'setTimeout', 'Buffer']) {
-      expect(messages(`return typeof ${name} === 'object' && ${name};`).join()).toContain(
-        `Cannot find name '${name}'`,
-      );
+      expect(messages(`return ${name}.x;`).join()).toContain(`Cannot find name '${name}'`);
+      expect(messages(`return typeof ${name} === 'object' && ${name}.x;`)).toEqual([]);
+      expect(
+        messages(`if (typeof ${name} !== 'undefined') { return ${name}.x; }\nreturn ${name}.y;`).join(),
+      ).toMatch(new RegExp(`^Cannot find name '${name}'`));
     }
   });
 

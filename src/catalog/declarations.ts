@@ -83,7 +83,8 @@ function declareSignatureAtDepth(api: Api, operation: Operation, maxDepth: numbe
     required ||= body.required;
     members.push(`body${body.required ? '' : '?'}: ${schemaToTs(body.schema, ctx)}`);
   }
-  let args = members.length === 0 ? '{}' : `{ ${members.join('; ')} }`;
+  // No parameters at all: an empty object only (`{}` would accept any object, hiding a misplaced argument).
+  let args = members.length === 0 ? 'Record<string, never>' : `{ ${members.join('; ')} }`;
   if (operation.input !== undefined) {
     // Function-style operations take their input object as it is.
     args = schemaToTs(operation.input, ctx);

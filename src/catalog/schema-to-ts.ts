@@ -183,17 +183,17 @@ function objectType(schema: JsonObject, ctx: TsContext, depth: number, nesting: 
   const properties = isRecord(schema.properties) ? Object.entries(schema.properties) : [];
   const required = new Set(stringArray(schema.required));
   const members: Member[] = [];
-  // Past the property or size budget the rest is left out; an index signature keeps it usable.
   for (const [name, property] of properties) {
-    if (members.length >= maxProperties || ctx.nodes >= ctx.maxNodes) break;
-    const type = convert(property, ctx, depth + 1, false, nesting);
+    // Past the property or size budget the rest are named without their types: a misspelt field is still
+    // an error, where an index signature would let any name through.
+    const typed = members.length < maxProperties && ctx.nodes < ctx.maxNodes;
+    const type = typed ? convert(property, ctx, depth + 1, false, nesting) : 'unknown';
     const text = `${propertyKey(name)}${required.has(name) ? '' : '?'}: ${type}`;
-    members.push({ doc: memberDoc(property, ctx), text });
+    members.push({ doc: typed ? memberDoc(property, ctx) : '', text });
   }
   const extra = schema.additionalProperties;
   let index: string | undefined;
-  if (properties.length > members.length) index = 'unknown';
-  else if (isRecord(extra) && Object.keys(extra).length > 0)
+  if (isRecord(extra) && Object.keys(extra).length > 0)
     index = convert(extra, ctx, depth + 1, false, nesting);
   else if (extra === true || (extra !== false && properties.length === 0)) index = 'unknown';
   if (members.length === 0) return index === undefined ? '{}' : `{ [key: string]: ${index} }`;

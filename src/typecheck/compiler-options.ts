@@ -1,10 +1,13 @@
 /** How snippets are compiled: strict about API types, lenient where plain JavaScript habits are harmless. */
 import ts from 'typescript';
-import { ROOT_LIB } from './lib-files.ts';
+import { SANDBOX_LIBS } from './lib-files.ts';
 
 export const compilerOptions: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
-  lib: [ROOT_LIB],
+  lib: SANDBOX_LIBS,
+  // Plain JavaScript snippets are checked as JavaScript: its inference accepts what models write.
+  allowJs: true,
+  checkJs: true,
   libReplacement: false,
   types: [],
   noResolve: true,
@@ -12,6 +15,10 @@ export const compilerOptions: ts.CompilerOptions = {
   skipLibCheck: true,
   skipDefaultLibCheck: true,
   strict: true,
+  // API responses declare many fields nullable (`user: SimpleUser | null`) that are present in practice;
+  // refusing \`issue.user.login\` or \`let best = null\` assigned later would refuse working code. Off, `[]`
+  // and `null` also get evolving types (\`any[]\`) instead of \`never[]\` and \`null\`.
+  strictNullChecks: false,
   // An untyped helper `function pick(list, key)` runs fine; refusing it would only cost the agent a turn.
   noImplicitAny: false,
   // Errors from API calls carry `status` and `body`; `catch (e) { e.status }` is the documented pattern.

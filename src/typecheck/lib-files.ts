@@ -7,8 +7,17 @@ import ts from 'typescript';
  */
 export type LibFiles = Readonly<Record<string, string>> | ((fileName: string) => string | undefined);
 
-/** ES2022 only: no DOM or Node types, because the sandbox has neither. */
-export const ROOT_LIB = 'lib.es2022.d.ts';
+/**
+ * What QuickJS in the sandbox really has (probed): ES2024 (`toSorted`, `findLast`, `Object.groupBy`,
+ * `Promise.withResolvers`) plus ES2025's Set methods and iterator helpers. No DOM or Node types: the
+ * sandbox has neither.
+ */
+export const SANDBOX_LIBS: string[] = [
+  'lib.es2024.d.ts',
+  'lib.es2025.collection.d.ts',
+  'lib.es2025.iterator.d.ts',
+];
+export const ROOT_LIB: string = SANDBOX_LIBS[0]!;
 
 const parsed = new WeakMap<object, Map<string, ts.SourceFile | undefined>>();
 

@@ -6,9 +6,11 @@ import type { Diagnostic, TypeChecker, TypeCheckOptions } from '../execute/types
 import { apiGlobals, typedDeclarations } from './api-declarations.ts';
 import { compilerOptions } from './compiler-options.ts';
 import { toDiagnostic } from './diagnostics.ts';
-import { type LibFiles, libSourceFile } from './lib-files.ts';
+import { type LibFiles, libSourceFile, ROOT_LIB } from './lib-files.ts';
 import { referencedOperations } from './referenced.ts';
 import { SANDBOX_GLOBALS, SANDBOX_GLOBALS_WITH_FETCH } from './sandbox-globals.ts';
+import { usesTypeScriptSyntax } from './snippet-language.ts';
+import { isTolerated } from './tolerated.ts';
 
 export interface TypeCheckerOptions {
   libFiles: LibFiles;
@@ -26,13 +28,14 @@ const LIB_DIR = '/lib/';
 const GLOBALS = '/duet-globals.d.ts';
 const APIS = '/duet-apis.d.ts';
 const TYPED = '/duet-typed.d.ts';
-const SNIPPET = '/snippet.ts';
+const SNIPPET_TS = '/snippet.ts';
+const SNIPPET_JS = '/snippet.js';
 // The sandbox runs the snippet as the body of this same arrow function.
 const PREFIX = '(async () => {\n';
 const SUFFIX = '\n})();\n';
 
-function parse(path: string, text: string): ts.SourceFile {
-  return ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, false);
+function parse(path: string, text: string, kind?: ts.ScriptKind): ts.SourceFile {
+  return ts.createSourceFile(path, text, ts.ScriptTarget.ES2022, false, kind);
 }
 
 export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions): SyncTypeChecker {
@@ -48,7 +51,7 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     getSourceFile: (path) =>
       current.get(path) ??
       (path.startsWith(LIB_DIR) ? libSourceFile(libFiles, path, path.slice(LIB_DIR.length)) : undefined),
-    getDefaultLibFileName: () => `${LIB_DIR}${compilerOptions.lib![0]}`,
+    getDefaultLibFileName: () => `${LIB_DIR}${ROOT_LIB}`,
     getDefaultLibLocation: () => LIB_DIR.slice(0, -1),
     writeFile: () => {},
     getCurrentDirectory: () => '/',
@@ -102,12 +105,16 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
   function check(code: string, checkOptions: TypeCheckOptions = {}): Diagnostic[] {
     const fetch = checkOptions.fetch ?? options.fetch ?? false;
     const { apis, file: apisFile, byName } = apisFor(catalog.apis);
-    const snippet = parse(SNIPPET, PREFIX + code + SUFFIX);
+    // Plain JavaScript is checked as JavaScript (checkJs), TypeScript as TypeScript.
+    const asTypeScript = parse(SNIPPET_TS, PREFIX + code + SUFFIX);
+    const snippet = usesTypeScriptSyntax(asTypeScript)
+      ? asTypeScript
+      : parse(SNIPPET_JS, PREFIX + code + SUFFIX, ts.ScriptKind.JS);
     current = new Map([
       [GLOBALS, globalsFile(fetch)],
       [APIS, apisFile],
       [TYPED, typedFile(referencedOperations(code, apis))],
-      [SNIPPET, snippet],
+      [snippet.fileName, snippet],
     ]);
     const program = ts.createProgram({
       rootNames: [...current.keys()],
@@ -118,8 +125,9 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     oldProgram = program;
     const found = [...program.getSyntacticDiagnostics(snippet), ...program.getSemanticDiagnostics(snippet)];
     const context = { file: snippet, lines: code.split('\n').length, apis: byName, fetch };
+    const checker = () => program.getTypeChecker();
     return found
-      .filter((d) => d.category === ts.DiagnosticCategory.Error)
+      .filter((d) => d.category === ts.DiagnosticCategory.Error && !isTolerated(d, snippet, checker))
       .sort((a, b) => (a.start ?? 0) - (b.start ?? 0))
       .map((d) => toDiagnostic(d, context));
   }

@@ -1,0 +1,29 @@
+/**
+ * The type-checker on snippets written blind, in the style models write (test/fixtures/typecheck-corpus):
+ * correct code must pass (false rejections cost the agent a turn each), wrong code must be caught.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CorpusResult, runCorpus } from '../bench/typecheck-corpus.ts';
+
+let result: CorpusResult;
+beforeAll(async () => {
+  result = await runCorpus();
+}, 120_000);
+
+describe('type-check corpus (145 correct, 83 wrong snippets over the demo API and GitHub)', () => {
+  it('refuses at most 3% of correct snippets (the bound; 0 measured)', () => {
+    expect(result.correct).toBeGreaterThanOrEqual(100);
+    const refused = result.falseRejections.map(
+      ({ snippet, diagnostics }) => `${snippet.id}: ${diagnostics.map((d) => d.message).join(' | ')}`,
+    );
+    expect(refused.length / result.correct, refused.join('\n')).toBeLessThanOrEqual(0.03);
+  });
+
+  it('catches at least 95% of wrong snippets', () => {
+    expect(result.wrong).toBeGreaterThanOrEqual(50);
+    const missed = result.missed.map((snippet) => `${snippet.id} (${snippet.mistake})`);
+    expect((result.wrong - result.missed.length) / result.wrong, missed.join('\n')).toBeGreaterThanOrEqual(
+      0.95,
+    );
+  });
+});
