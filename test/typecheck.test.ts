@@ -61,6 +61,34 @@ describe('type-checking against GitHub and the demo API', () => {
     );
   });
 
+  it('says what to do: SDK-style calls, argument counts, missing await, the fields that exist', () => {
+    expect(
+      messages(`return await github.issues.create({ owner: 'o', repo: 'r', body: { title: 't' } });`)[0],
+    ).toMatch(/Did you mean 'issuesCreate'\? Each operation is a method of github itself/);
+    expect(messages(`return await github.rest.repos.get({ owner: 'o', repo: 'r' });`)[0]).toMatch(
+      /Did you mean 'reposGet'\?/,
+    );
+    expect(messages(`return await github.reposGet('o', 'r');`)[0]).toBe(
+      'Expected 1 arguments, but got 2. github.reposGet takes one argument object (path, query and header ' +
+        'parameters by name, the request body under `body`): reposGet(args: { owner: string; repo: string }): ' +
+        'Promise<github.FullRepository>',
+    );
+    expect(messages(`const tasks = demo.listTasks();\nreturn tasks.length;`)).toEqual([
+      "Property 'length' does not exist on type 'Promise<Task[]>'. The value is a Promise: did you forget `await`?",
+    ]);
+    const [username] = messages(`const me = await github.usersGetAuthenticated();\nreturn me.username;`);
+    expect(username).toMatch(
+      /^Property 'username' does not exist on type 'PrivateUser \| PublicUser'\. Fields it has, closest first: [^.]*\blogin\b/,
+    );
+    // Past the size budget fields are still named, so a misspelt one is an error.
+    expect(
+      messages(`const r = await github.reposGet({ owner: 'o', repo: 'r' });\nreturn r.stargazers;`)[0],
+    ).toMatch(
+      /^Property 'stargazers' does not exist on type 'FullRepository'\. Fields it has, closest first: stargazers_url, stargazers_count/,
+    );
+    expect(messages(`return 'x'.nope;`)).toEqual(["Property 'nope' does not exist on type '\"x\"'."]);
+  });
+
   it('catches missing required parameters, in the arguments and in the body', () => {
     const [noBody] = messages(`await github.issuesCreate({ owner: 'o', repo: 'r' });`);
     expect(noBody).toContain("Property 'body' is missing");

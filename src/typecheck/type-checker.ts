@@ -124,8 +124,8 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     });
     oldProgram = program;
     const found = [...program.getSyntacticDiagnostics(snippet), ...program.getSemanticDiagnostics(snippet)];
-    const context = { file: snippet, lines: code.split('\n').length, apis: byName, fetch };
     const checker = () => program.getTypeChecker();
+    const context = { file: snippet, lines: code.split('\n').length, apis: byName, fetch, checker };
     return found
       .filter((d) => d.category === ts.DiagnosticCategory.Error && !isTolerated(d, snippet, checker))
       .sort((a, b) => (a.start ?? 0) - (b.start ?? 0))
