@@ -1,12 +1,6 @@
 /** Durable execute sessions on Node: an actor system over `<dataDir>/actors.sqlite` with sessions and rate limits. */
 
-import {
-  type ActorSystem,
-  actorSessions,
-  createActorSystem,
-  DUET_ACTORS,
-  SESSIONS,
-} from '../../src/actor/index.ts';
+import { type ActorSystem, actorSessions, createActorSystem, DUET_ACTORS } from '../../src/actor/index.ts';
 import type { SessionStore } from '../../src/execute/state.ts';
 import type { RateLimiter } from '../../src/policy/rate-limit.ts';
 import { actorRateLimiter, RATE_LIMITS } from '../../src/policy/rate-limit-actor.ts';
@@ -36,7 +30,7 @@ export async function openActorSessions(options: SqliteDriverOptions): Promise<N
   }
   const system = createActorSystem({ driver, actors: DUET_ACTORS });
   return {
-    sessions: actorSessions((tenant) => system.namespace(SESSIONS, { tenant })),
+    sessions: actorSessions(system),
     rateLimiter: actorRateLimiter((tenant) => system.namespace(RATE_LIMITS, { tenant })),
     system,
     driver,

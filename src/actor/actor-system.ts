@@ -1,6 +1,7 @@
 /** The actor system: namespaces of actors addressed by name, one turn at a time each, over one driver. */
 import type { ActorClass } from './actor.ts';
 import { type ActorEntry, actorEntry, callOn } from './actor-entry.ts';
+import { type ActorListOptions, listActors } from './actor-list.ts';
 import { alarmLoop } from './alarm-loop.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { StorageDriver } from './driver.ts';
@@ -36,6 +37,8 @@ export interface ActorSystem<R extends ActorRegistry> {
     name: K,
     options?: { tenant?: string },
   ): Namespace<InstanceType<R[K]>>;
+  /** Actors of a namespace that have run (now or on an earlier run), by tenant then name. */
+  actors(namespace: keyof R & string, options?: ActorListOptions): Promise<ActorAddress[]>;
   /** Fires every due schedule now and resolves when their turns ended (a host alarm handler calls this). */
   runDueAlarms(): Promise<number>;
   /** Drops idle actors from memory now; returns how many. */
@@ -145,6 +148,7 @@ export function createActorSystem<R extends ActorRegistry>(options: ActorSystemO
       }
       return createNamespace({ name, tenant, driver, entryFor });
     },
+    actors: (namespace, listOptions) => listActors(driver, namespace, listOptions),
     runDueAlarms: () => loop.runDue(),
     evictIdle() {
       let evicted = 0;

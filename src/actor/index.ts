@@ -10,6 +10,7 @@ export {
   type Scheduler,
   type Schedules,
 } from './actor.ts';
+export type { ActorListOptions } from './actor-list.ts';
 export type { ActorStorage, ListOptions } from './actor-storage.ts';
 export {
   type ActorRegistry,

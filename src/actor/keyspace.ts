@@ -27,6 +27,21 @@ function escapePart(part: string): string {
   return part.replace(/[%/]/g, (c) => (c === '%' ? '%25' : '%2F'));
 }
 
+/** The key of every actor of `namespace` under `tenant` starts with this. */
+export function namespaceKey(tenant: string, namespace: string): string {
+  return `${escapePart(tenant)}/${escapePart(namespace)}/`;
+}
+
+/** The address back from `actorKey`'s form; undefined for anything else. */
+export function parseActorKey(key: string): ActorAddress | undefined {
+  const parts = key.split('/');
+  if (parts.length !== 4 || parts[3] !== '') return undefined;
+  const [tenant, namespace, name] = parts.map((part) =>
+    part.replace(/%25|%2F/g, (c) => (c === '%25' ? '%' : '/')),
+  );
+  return { tenant, namespace, name };
+}
+
 export const dataPrefix = (actor: string): string => DATA + actor;
 export const chunkKey = (actor: string, version: string, index: number): string =>
   `${CHUNK}${actor}${version}/${String(index).padStart(6, '0')}`;
@@ -34,6 +49,11 @@ export const logPrefix = (actor: string): string => LOG + actor;
 export const logKey = (actor: string, txid: string, index?: number): string =>
   index === undefined ? LOG + actor + txid : `${LOG}${actor}${txid}/${String(index).padStart(6, '0')}`;
 export const metaKey = (actor: string): string => META + actor;
+/** Every meta key, one per actor that has run. */
+export const metaAll: { start: string; end: string } = {
+  start: META,
+  end: String.fromCharCode(META.charCodeAt(0) + 1),
+};
 export const schedulePrefix = (actor: string): string => SCHEDULE + actor;
 export const scheduleKey = (actor: string, id: string): string => SCHEDULE + actor + id;
 

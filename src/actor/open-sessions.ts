@@ -21,7 +21,7 @@ export const DUET_ACTORS = { [SESSIONS]: SessionActor, [RATE_LIMITS]: RateLimitA
 export function sessionsOn(driver: StorageDriver): DurableSessions {
   const system = createActorSystem({ driver, actors: DUET_ACTORS });
   return {
-    sessions: actorSessions((tenant) => system.namespace(SESSIONS, { tenant })),
+    sessions: actorSessions(system),
     rateLimiter: actorRateLimiter((tenant) => system.namespace(RATE_LIMITS, { tenant })),
     async close() {
       await system.close();

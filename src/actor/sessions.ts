@@ -1,5 +1,6 @@
 /** Execute sessions as actors: each session one actor, each run one turn, `state` its storage. */
 import type {
+  SessionListOptions,
   SessionRecords,
   SessionScope,
   SessionStore,
@@ -8,7 +9,7 @@ import type {
 } from '../execute/state.ts';
 import { Actor } from './actor.ts';
 import type { ActorStorage } from './actor-storage.ts';
-import type { Namespace } from './actor-system.ts';
+import type { ActorSystem, Namespace } from './actor-system.ts';
 import { prefixEnd } from './key-order.ts';
 
 /** A session: no methods of its own; the executor runs snippets in its turns through `run`. */
@@ -27,14 +28,22 @@ const GUEST_START = '\u0001';
 /** The namespace of one tenant's sessions. */
 export type SessionNamespaces = (tenant: string) => Namespace<SessionActor>;
 
+/** An actor system with `SessionActor`s registered under `SESSIONS`. */
+export type SessionSystem = Pick<ActorSystem<{ [SESSIONS]: typeof SessionActor }>, 'namespace' | 'actors'>;
+
 /**
- * A `SessionStore` over `SessionActor`s: a namespace (one tenant), or a function giving each tenant's
- * namespace, e.g. `actorSessions((tenant) => system.namespace('sessions', { tenant }))`.
+ * A `SessionStore` over `SessionActor`s: an actor system (every tenant, and the store can list its
+ * sessions), a namespace (one tenant), or a function giving each tenant's namespace.
  */
-export function actorSessions(source: Namespace<SessionActor> | SessionNamespaces): SessionStore {
+export function actorSessions(
+  source: SessionSystem | Namespace<SessionActor> | SessionNamespaces,
+): SessionStore {
+  const system = typeof source === 'object' && 'actors' in source ? source : undefined;
   const namespaceFor = (scope?: SessionScope): Namespace<SessionActor> => {
     const tenant = scope?.tenant ?? '';
+    if (system) return system.namespace(SESSIONS, { tenant });
     if (typeof source === 'function') return source(tenant);
+    source = source as Namespace<SessionActor>;
     if (tenant !== source.tenant) {
       throw new Error(
         `duet sessions: this store holds tenant '${source.tenant}' only, not '${tenant}'; pass a function of the tenant to actorSessions`,
@@ -54,7 +63,18 @@ export function actorSessions(source: Namespace<SessionActor> | SessionNamespace
         for (const key of changes.recordDeletes ?? []) await tx.delete(RECORDS_PREFIX + key);
       }),
   });
+  const list = system
+    ? async ({ tenant, after, limit }: SessionListOptions = {}) => {
+        const found = await system.actors(SESSIONS, {
+          tenant,
+          after: after && { tenant: after.tenant, name: after.session },
+          limit,
+        });
+        return found.map(({ tenant, name }) => ({ tenant, session: name }));
+      }
+    : undefined;
   return {
+    ...(list && { list }),
     withSession(session, fn, scope) {
       return namespaceFor(scope).run(session, (actor) => {
         const turn = turnOf(actor.storage);

@@ -50,6 +50,20 @@ export interface SessionTurn {
   commit(changes: TurnChanges): Promise<void>;
 }
 
+/** A session as listed: the same id in two tenants is two sessions. */
+export interface SessionRef {
+  tenant: string;
+  session: string;
+}
+
+export interface SessionListOptions {
+  /** Only this tenant's sessions; default every tenant's. */
+  tenant?: string;
+  /** Start after this one (the last of the previous page). */
+  after?: SessionRef;
+  limit?: number;
+}
+
 /** Where sessions keep their state; the actor layer provides the durable one. */
 export interface SessionStore {
   /** Runs `fn` as one turn of the session: turns of the same session never interleave. */
@@ -66,6 +80,8 @@ export interface SessionStore {
     fn: (turn: SessionTurn) => Promise<T>,
     scope?: SessionScope,
   ): Promise<T | undefined>;
+  /** Sessions that have run, ordered by tenant, then id. */
+  list?(options?: SessionListOptions): Promise<SessionRef[]>;
 }
 
 export function memoryState(map: Map<string, unknown> = new Map()): StateStore {
@@ -170,6 +186,20 @@ export function memorySessions(): SessionStore {
       const held = sessions.get(key);
       if (!held) return undefined;
       return queue(key, () => fn(turnOf(held)));
+    },
+    async list({ tenant, after, limit = Number.POSITIVE_INFINITY } = {}) {
+      const byOrder = (a: SessionRef, b: SessionRef) =>
+        compareCodePoints(a.tenant, b.tenant) || compareCodePoints(a.session, b.session);
+      return [...sessions.keys()]
+        .map((key) => {
+          const [tenant, session] = JSON.parse(key) as [string, string];
+          return { tenant, session };
+        })
+        .filter(
+          (ref) => (tenant === undefined || ref.tenant === tenant) && (!after || byOrder(ref, after) > 0),
+        )
+        .sort(byOrder)
+        .slice(0, limit);
     },
   };
 }

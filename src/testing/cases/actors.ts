@@ -130,7 +130,7 @@ export const actorCases: ConformanceCase[] = [
     name: 'sessions: each session an actor; turns serialise; state persists; snapshot',
     feature: 'sessions',
     async run(ctx) {
-      const system = ctx.system(await ctx.open(), { sessions: SessionActor });
+      const system = ctx.system(await ctx.open(), { sessions: SessionActor, counters: Counter });
       const sessions = actorSessions(system.namespace('sessions'));
       equal(await sessions.snapshot('s1'), undefined, 'no snapshot before the first run');
       const bump = () =>
@@ -150,6 +150,18 @@ export const actorCases: ConformanceCase[] = [
         equal(await state.list({ prefix: 'a:', limit: 1 }), { 'a:1': 1 }, 'state.list');
         equal(await state.delete('a:2'), true, 'state.delete');
       });
+      // Over the whole system the store lists every tenant's sessions (and nothing of other namespaces).
+      const listed = actorSessions(system);
+      await listed.withSession('s0', async (state) => state.put('x', 1), { tenant: 'a/b' });
+      await system.namespace('counters').get('not-a-session').increment();
+      const all = [
+        { tenant: '', session: 's1' },
+        { tenant: '', session: 's2' },
+        { tenant: 'a/b', session: 's0' },
+      ];
+      equal(await listed.list!(), all, 'sessions listed by tenant, then id');
+      equal(await listed.list!({ after: all[0], limit: 1 }), [all[1]], 'a page after a session');
+      equal(await listed.list!({ tenant: 'a/b' }), [all[2]], "one tenant's sessions");
       await ctx.shutdown();
       const again = actorSessions(
         ctx.system(await ctx.open(), { sessions: SessionActor }).namespace('sessions'),
