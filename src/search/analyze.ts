@@ -1,5 +1,6 @@
 /** Turns operation text and agent queries into stemmed terms, the query side with weights and intent. */
 import { stem } from './porter-stemmer.ts';
+import { extractValues } from './query-values.ts';
 import { splitWords } from './split-words.ts';
 import { STOPWORDS } from './stopwords.ts';
 import {
@@ -18,6 +19,25 @@ import {
   WHO_HINT,
   WHO_WORDS,
 } from './vocabulary.ts';
+import { type WordSenses, wordSenses } from './wordnet.ts';
+
+/** A name ("Sarah", "Taylor Swift") is a value to pass; if an operation has the word, it is by chance. */
+const NAME_WEIGHT = 0.3;
+/** WordNet expansions count for this much of the word they stand in for: related, not the same. */
+const WORDNET_WEIGHT = 0.5;
+/** A word the catalog has is probably meant as written, so its expansions count for less still. */
+const KNOWN_WORD_FACTOR = 0.5;
+/** How strongly an unknown verb must relate to a known one ("kick out" -> remove) to take its intent. */
+const INFER_INTENT = 0.3;
+/** Particles of two-word verbs, and how far a particle may follow its verb ("kick the user out"). */
+const PARTICLES: ReadonlySet<string> = new Set(
+  'up down out off in on back over away through about along around'.split(' '),
+);
+const PARTICLE_REACH = 4;
+/** Words after a verb that show it is used as a verb ("phone them", "undo it"), besides determiners. */
+const OBJECT_PRONOUNS: ReadonlySet<string> = new Set(
+  'it them him her us me someone everyone everything'.split(' '),
+);
 
 /** Long queries are prose pasted by an agent; past this the tail adds noise and cost, not signal. */
 const MAX_QUERY_CHARS = 4096;
@@ -134,6 +154,40 @@ function joinPhrasalVerbs(words: string[]): string[] {
   return out;
 }
 
+/**
+ * Two-word verbs WordNet knows ("kick out", "give back", "call off"), also with the object between
+ * ("kick a former employee out"): the verb's index -> [the phrase's senses, the particle's index].
+ */
+function findPhrasalVerbs(words: string[]): Map<number, [WordSenses, number]> {
+  const found = new Map<number, [WordSenses, number]>();
+  const taken = new Set<number>();
+  for (let i = 0; i < words.length; i++) {
+    if (taken.has(i) || PARTICLES.has(words[i]) || !isContentWord(words[i])) continue;
+    for (let j = i + 1; j < words.length && j <= i + PARTICLE_REACH; j++) {
+      if (!PARTICLES.has(words[j]) || taken.has(j)) continue;
+      const senses = wordSenses(words[i], words[j]);
+      if (senses?.isVerb) {
+        found.set(i, [senses, j]);
+        taken.add(j);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** Adds WordNet's related stems, weighted below the word itself; less still when the catalog has the word. */
+function addRelated(
+  terms: Expansion[],
+  related: readonly Expansion[],
+  term: string,
+  options: AnalyzeOptions,
+) {
+  if (related.length === 0) return;
+  const factor = WORDNET_WEIGHT * (options.knownTerm?.(term) ? KNOWN_WORD_FACTOR : 1);
+  for (const [t, w] of related) if (t !== term) addTerm(terms, t, factor * w);
+}
+
 /** Shortest compound worth trying: shorter joins ("update" from "up" + "date") are accidents. */
 const MIN_COMPOUND = 6;
 const COMPOUND_WEIGHT = 0.9;
@@ -161,10 +215,13 @@ function addCompounds(groups: QueryGroup[], knownTerm: (term: string) => boolean
 
 /** Parses an agent query: weighted term groups, the verb's intent and whether it wants one item or many. */
 export function analyzeQuery(query: string, options: AnalyzeOptions = {}): QueryPlan {
-  const words = joinPhrasalVerbs(
-    splitWords(query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query),
-  );
+  const values = extractValues(query.length > MAX_QUERY_CHARS ? query.slice(0, MAX_QUERY_CHARS) : query);
+  const words = joinPhrasalVerbs(splitWords(values.text));
   const plan: QueryPlan = { groups: [] };
+  const phrasal = findPhrasalVerbs(words);
+  const particles = new Set([...phrasal.values()].map(([, j]) => j));
+  // Set once the request's verb is found (known or not): later verbs are plain words.
+  let leadDone = false;
   const seen = new Set<string>();
   let verbGroup: QueryGroup | undefined;
   let readVerb = false;
@@ -192,7 +249,7 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
       whoHinted = true;
       plan.groups.push({ terms: [...WHO_HINT], weight: 1, hint: true });
     }
-    if (!isContentWord(raw)) {
+    if (!isContentWord(raw) || particles.has(i)) {
       if (headRun === 'in') headRun = 'after';
       continue;
     }
@@ -212,10 +269,47 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
       if (seen.has(term)) continue;
       seen.add(term);
       const terms: Expansion[] = [];
-      const weight = modifier ? MODIFIER_WEIGHT : FILTER_WORDS.has(word) ? FILTER_WEIGHT : 1;
+      const name = values.names.has(word);
+      const weight = name
+        ? NAME_WEIGHT
+        : modifier
+          ? MODIFIER_WEIGHT
+          : FILTER_WORDS.has(word)
+            ? FILTER_WEIGHT
+            : 1;
       const group: QueryGroup = { terms, weight, hint: false };
-      const verb = VERBS.get(term);
-      const leading = verb !== undefined && plan.intent === undefined;
+      // "give back" is not "give": a two-word verb stands for itself.
+      const verb = phrasal.has(i) ? undefined : VERBS.get(term);
+      const senses = name ? undefined : (phrasal.get(i)?.[0] ?? wordSenses(word));
+      const first = !leadDone && plan.intent === undefined;
+      // A first word that can be a verb and is used as one ("undo a payment", "kick X out", "phone them")
+      // is the request even though the vocabulary does not know it.
+      const unknownVerb =
+        first &&
+        verb === undefined &&
+        senses?.isVerb === true &&
+        (phrasal.has(i) ||
+          DETERMINERS.has(words[i + 1]) ||
+          OBJECT_PRONOUNS.has(words[i + 1]) ||
+          (senses.other.length === 0 && !options.knownTerm?.(term)));
+      const leading = verb !== undefined && plan.intent === undefined && !leadDone;
+      if (first) leadDone = true;
+      if (unknownVerb) {
+        plan.acts = true;
+        verbGroup = group;
+        group.verb = true;
+        group.weight = 1;
+        modifier = false;
+        // It takes the intent of a known verb WordNet relates it to ("kick out" is a kind of remove); not a
+        // read: a verb used on an object ("phone them", a kind of "get" hold of) mostly does something.
+        for (const [t, w] of senses.verb) {
+          const known = VERBS.get(t);
+          if (!known || known.termless || known.intent === 'read' || w < INFER_INTENT) continue;
+          plan.intent = known.intent;
+          for (const [e, ew] of known.expand) addTerm(terms, e, ew * w);
+          break;
+        }
+      }
       if (leading) {
         // Only the leading verb is the request; later ones ("list open issues") are plain words.
         plan.intent = verb.intent;
@@ -229,7 +323,7 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
         for (const [t, w] of verb.expand) addTerm(terms, t, w);
       } else if (verb?.termless) {
         quantifierShape ??= verb.shape;
-      } else if (!verb && !modifier && nounShape !== 'collection') {
+      } else if (!verb && !name && !unknownVerb && !modifier && nounShape !== 'collection') {
         // A plural object asks for many ("get a repo's issues"), singular objects for one; qualifiers
         // after a preposition ("the key for repository secrets") say nothing about the number wanted.
         nounShape = isPluralWord(word, term) ? 'collection' : 'item';
@@ -242,8 +336,12 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
         plan.lead ??= term;
       }
       for (const [t, w] of SYNONYMS.get(term) ?? []) addTerm(terms, t, w);
+      if (senses && !verb) {
+        const asVerb = unknownVerb || senses.other.length === 0;
+        addRelated(terms, asVerb ? senses.verb : senses.other, term, options);
+      }
       if (terms.length > 0) {
-        if (!leading && !verb?.termless && headRun !== 'after') {
+        if (!leading && !unknownVerb && !name && !verb?.termless && headRun !== 'after') {
           headRun = 'in';
           plan.head = group;
         }

@@ -28,6 +28,7 @@ export const FIELDS = {
   pathParams: { weight: 0.6, b: 0.3 },
   description: { weight: 0.6, b: 0.75 },
   params: { weight: 0.5, b: 0.5 },
+  body: { weight: 0.5, b: 0.5 },
 } satisfies Record<string, FieldSpec>;
 
 export type FieldName = keyof typeof FIELDS;
@@ -51,6 +52,45 @@ function descriptionHead(description: string): string {
  */
 function distinct(terms: string[]): string[] {
   return [...new Set(terms)];
+}
+
+/** Enough of a schema to say what an operation takes; deeper levels and long enums are detail. */
+const MAX_ENUM = 12;
+const MAX_SCHEMA_WORDS = 80;
+const SCHEMA_DEPTH = 2;
+
+/**
+ * Property names and enum values of the request body (two levels) and enum values of the parameters:
+ * what a request sets says what it does ("action: approve | deny", "state_reason: not_planned").
+ */
+function schemaWords(op: Operation): string {
+  const words: string[] = [];
+  const enums = (schema: unknown) => {
+    const values = (schema as { enum?: unknown[] } | undefined)?.enum;
+    if (!Array.isArray(values) || values.length > MAX_ENUM) return;
+    for (const v of values) if (typeof v === 'string') words.push(v);
+  };
+  const walk = (schema: unknown, depth: number) => {
+    if (!schema || typeof schema !== 'object' || words.length > MAX_SCHEMA_WORDS) return;
+    const s = schema as {
+      properties?: Record<string, unknown>;
+      items?: unknown;
+      allOf?: unknown[];
+      anyOf?: unknown[];
+      oneOf?: unknown[];
+    };
+    enums(s);
+    for (const part of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])]) walk(part, depth);
+    if (s.items) walk(s.items, depth);
+    if (depth >= SCHEMA_DEPTH || !s.properties) return;
+    for (const [name, child] of Object.entries(s.properties)) {
+      words.push(name);
+      walk(child, depth + 1);
+    }
+  };
+  for (const p of op.parameters) enums(p.schema);
+  walk(op.requestBody?.schema, 0);
+  return words.slice(0, MAX_SCHEMA_WORDS).join(' ');
 }
 
 export interface OperationText {
@@ -115,6 +155,7 @@ export function operationText(op: Operation): OperationText {
           .join(' '),
       ),
     ),
+    body: distinct(indexTerms(schemaWords(op))),
   };
   return {
     fields,

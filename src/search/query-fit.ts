@@ -7,6 +7,7 @@ const NAME_INTENT_BOOST = 1.3;
 const METHOD_INTENT_BOOST = 1.15;
 const INTENT_MISMATCH = 0.9;
 const SHAPE_BOOST = 1.1;
+const WRITE_SHAPE_BOOST = 1.1;
 
 export function intentFactor(plan: QueryPlan, traits: OperationTraits): number {
   // The query's verb is the operation's verb ("star a repo" -> star-repo-...), known to us or not.
@@ -30,8 +31,17 @@ function actsFactor(plan: QueryPlan, traits: OperationTraits): number {
   return wanted ? METHOD_INTENT_BOOST : 1;
 }
 
+/**
+ * Soft HTTP cues: creating is a POST to a collection ("add", "open"), changing a PATCH, PUT or POST to one
+ * item ("rename", "close"); reads and deletes go to one item or a collection as the query's number says.
+ */
 export function shapeFactor(plan: QueryPlan, op: Operation, traits: OperationTraits): number {
+  const { intent } = plan;
+  if (intent === 'create' || intent === 'update') {
+    if (traits.methodIntent !== intent) return 1;
+    const wanted = intent === 'create' ? 'collection' : 'item';
+    return traits.shape === wanted ? WRITE_SHAPE_BOOST : 1;
+  }
   if (plan.shape === undefined || (op.method !== 'get' && op.method !== 'delete')) return 1;
-  if (plan.intent !== undefined && plan.intent !== 'read' && plan.intent !== 'delete') return 1;
   return traits.shape === plan.shape ? SHAPE_BOOST : 1;
 }

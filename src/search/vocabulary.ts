@@ -97,7 +97,7 @@ const VERB_WORDS: [VerbSpec, string][] = [
   [{ ...CREATE, termless: true, expand: [['create', 0.7], ...CREATE.expand.slice(1)] }, 'new'],
   [
     DELETE,
-    'delete remove destroy erase drop purge unregister revoke discard clear wipe uninstall unlink detach unassign dissociate unwatch unsubscribe',
+    'delete remove destroy erase drop purge unregister revoke discard clear wipe uninstall unlink detach unassign dissociate unwatch unsubscribe cancel',
   ],
   [
     UPDATE,
@@ -112,7 +112,10 @@ const VERB_WORDS: [VerbSpec, string][] = [
   [SEARCH, 'search find query lookup locate'],
 ];
 
-/** Noun synonyms (query side only, weighted below the word itself because they are not exact). */
+/**
+ * Noun synonyms (query side only, weighted below the word itself because they are not exact). Only what
+ * WordNet (wordnet.ts) does not give: API usage ("ticket" is an issue) and domain words.
+ */
 const SYNONYM_WORDS: [string, Expansion[]][] = [
   ['ticket bug', [['issue', 0.8]]],
   [
@@ -158,13 +161,43 @@ const SYNONYM_WORDS: [string, Expansion[]][] = [
   ['approve', [['review', 0.7]]],
   ['reply', [['comment', 0.6]]],
   ['note', [['comment', 0.4]]],
-  ['password credential', [['secret', 0.5]]],
+  ['credential', [['secret', 0.5]]],
   ['collaborator', [['contributor', 0.5]]],
   ['contributor', [['collaborator', 0.5]]],
   ['find lookup locate', [['search', 0.6]]],
-  ['react', [['reaction', 0.9]]],
-  ['buy', [['purchase', 0.8]]],
-  ['sms', [['message', 0.7]]],
+  ['sms mms', [['message', 0.7]]],
+  // What WordNet cannot know: the words of API domains for everyday things (music, chat, kanban, people).
+  ['song tune', [['track', 0.9]]],
+  ['band singer musician', [['artist', 0.9]]],
+  [
+    'text texting',
+    [
+      ['message', 0.8],
+      ['sms', 0.6],
+    ],
+  ],
+  ['todo', [['task', 0.9]]],
+  ['column', [['section', 0.6]]],
+  ['board', [['project', 0.5]]],
+  [
+    'employee engineer teammate coworker colleague hire',
+    [
+      ['user', 0.6],
+      ['member', 0.6],
+    ],
+  ],
+  ['photo picture image', [['media', 0.6]]],
+  ['emoji', [['reaction', 0.6]]],
+  ['online offline away', [['presence', 0.7]]],
+  ['diff', [['compare', 0.8]]],
+  ['money funds credit', [['balance', 0.6]]],
+  [
+    'notify notification alert',
+    [
+      ['hook', 0.5],
+      ['event', 0.4],
+    ],
+  ],
   // Slack calls channels conversations; Jira moves issues through transitions; git branches are refs.
   ['channel', [['conversation', 0.7]]],
   ['move', [['transition', 0.5]]],
