@@ -1,10 +1,10 @@
 /** How snippets are compiled: strict about API types, lenient where plain JavaScript habits are harmless. */
 import ts from 'typescript';
-import { SANDBOX_LIBS } from './lib-files.ts';
 
 export const compilerOptions: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,
-  lib: SANDBOX_LIBS,
+  // No `lib`: the default lib file the host names is the sandbox's libs merged into one file
+  // (lib-files.ts: SANDBOX_LIB_FILE).
   // Plain JavaScript snippets are checked as JavaScript: its inference accepts what models write.
   allowJs: true,
   checkJs: true,

@@ -6,7 +6,7 @@ import type { Diagnostic, TypeChecker, TypeCheckOptions } from '../execute/types
 import { apiGlobals, typedDeclarations } from './api-declarations.ts';
 import { compilerOptions } from './compiler-options.ts';
 import { toDiagnostic } from './diagnostics.ts';
-import { type LibFiles, libSourceFile, ROOT_LIB } from './lib-files.ts';
+import { type LibFiles, libSourceFile, SANDBOX_LIB_FILE, sandboxLibModules } from './lib-files.ts';
 import { referencedOperations } from './referenced.ts';
 import { SANDBOX_GLOBALS, SANDBOX_GLOBALS_WITH_FETCH } from './sandbox-globals.ts';
 import { usesTypeScriptSyntax } from './snippet-language.ts';
@@ -25,6 +25,7 @@ export interface SyncTypeChecker extends TypeChecker {
 }
 
 const LIB_DIR = '/lib/';
+const LIB = `${LIB_DIR}${SANDBOX_LIB_FILE}`;
 const GLOBALS = '/duet-globals.d.ts';
 const APIS = '/duet-apis.d.ts';
 const TYPED = '/duet-typed.d.ts';
@@ -46,12 +47,13 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
   let globalApis: { apis: Api[]; file: ts.SourceFile; byName: Map<string, Api> } | undefined;
   let current = new Map<string, ts.SourceFile>();
   let oldProgram: ts.Program | undefined;
+  const libModules = sandboxLibModules(libFiles).map((name) => `${LIB_DIR}${name}`);
 
   const host: ts.CompilerHost = {
     getSourceFile: (path) =>
       current.get(path) ??
       (path.startsWith(LIB_DIR) ? libSourceFile(libFiles, path, path.slice(LIB_DIR.length)) : undefined),
-    getDefaultLibFileName: () => `${LIB_DIR}${ROOT_LIB}`,
+    getDefaultLibFileName: () => LIB,
     getDefaultLibLocation: () => LIB_DIR.slice(0, -1),
     writeFile: () => {},
     getCurrentDirectory: () => '/',
@@ -117,7 +119,7 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
       [snippet.fileName, snippet],
     ]);
     const program = ts.createProgram({
-      rootNames: [...current.keys()],
+      rootNames: [...libModules, ...current.keys()],
       options: compilerOptions,
       host,
       oldProgram,
