@@ -108,7 +108,11 @@ describe('schemaToTs', () => {
     expect(ts1({ type: 'array', items: { type: 'string' } })).toBe('string[]');
     expect(ts1({ type: 'array' })).toBe('unknown[]');
     expect(ts1({ type: 'array', items: { type: ['string', 'number'] } })).toBe('(string | number)[]');
-    expect(ts1({ items: { type: 'array', items: { type: 'boolean' } } })).toBe('boolean[][]');
+    // `items` without `type`: any value passes; Slack's spec uses it for plain objects, so either.
+    expect(ts1({ items: { type: 'array', items: { type: 'boolean' } } })).toBe('boolean[] | boolean[][]');
+    expect(ts1({ items: { type: 'object', properties: { id: { type: 'string' } } } })).toBe(
+      '{ id?: string } | { id?: string }[]',
+    );
     expect(ts1({ type: 'array', prefixItems: [{ type: 'string' }, { type: 'number' }], items: false })).toBe(
       '[string, number]',
     );

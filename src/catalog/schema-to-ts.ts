@@ -129,7 +129,13 @@ function ownType(
   let kinds = types;
   if (kinds.length === 0) {
     if (hasObjectShape(schema)) kinds = ['object'];
-    else if (schema.items !== undefined || schema.prefixItems !== undefined) kinds = ['array'];
+    else if (schema.prefixItems !== undefined) kinds = ['array'];
+    else if (isRecord(schema.items)) {
+      // `items` without `type` constrains arrays only: any value passes. Specs that write it (Slack's
+      // conversation and user objects) mean the element itself, so the value is declared as either.
+      const element = convert(schema.items, ctx, depth, false, nesting + 1);
+      return union([element, arrayOf(element)]);
+    } else if (schema.items !== undefined) kinds = ['array'];
     else return undefined;
   }
   if (combined) {
