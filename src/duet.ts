@@ -20,7 +20,14 @@ import { memoryRateLimiter, type RateLimiter } from './policy/rate-limit.ts';
 import type { PolicyDocument, PolicyInput } from './policy/schema.ts';
 import { parseLimitFlags } from './sandbox/limit-flags.ts';
 import type { Sandbox, SandboxLimits } from './sandbox/types.ts';
+import {
+  type EmbeddingProvider,
+  type EmbeddingsConfig,
+  openAiEmbeddings,
+  type VectorCache,
+} from './search/embeddings.ts';
 import { createSearchIndex } from './search/index.ts';
+import { createFusedSearch } from './search/semantic.ts';
 import type { SearchIndex } from './search/types.ts';
 import { type Authenticator, createAuthenticator } from './tenant/auth.ts';
 
@@ -60,6 +67,13 @@ export interface DuetConfig {
    * `nodeDocsAssets` from `duet/node`); without it /docs is a page linking /openapi.json.
    */
   docsAssets?: DocsAssets;
+  /**
+   * Ranks by meaning too: an OpenAI-compatible embeddings endpoint (`{ url, model, key? }`, e.g. Ollama or
+   * llama.cpp) or any `EmbeddingProvider`, fused with the lexical ranking. Without it search is lexical.
+   */
+  embeddings?: EmbeddingsConfig | EmbeddingProvider;
+  /** Where operation vectors are kept (default: in memory); the Node adapter keeps them under --data. */
+  embeddingCache?: VectorCache;
 }
 
 export interface Duet {
@@ -118,6 +132,13 @@ export function createDuet(config: DuetConfig): Duet {
   }
   const sessions = config.sessions ?? memorySessions();
   const ranking = createSearchIndex(catalog.operations);
+  const fused = config.embeddings
+    ? createFusedSearch(catalog.operations, ranking, {
+        provider: 'embed' in config.embeddings ? config.embeddings : openAiEmbeddings(config.embeddings),
+        cache: config.embeddingCache,
+        onError: (error) => config.log?.({ level: 'warn', msg: 'embeddings', error: error.message }),
+      })
+    : undefined;
   const document = validatePolicy(config.policy ?? {});
   const policy = compilePolicy(document, catalog);
   const auth = createAuthenticator(document);
@@ -160,6 +181,7 @@ export function createDuet(config: DuetConfig): Duet {
         span.setAttribute('duet.results', hits.length);
         return hits;
       }),
+    ...(fused && { searchAsync: fused.search }),
   };
   const app = createApp({
     catalog,
@@ -184,6 +206,8 @@ export function createDuet(config: DuetConfig): Duet {
     execute: (request, context) =>
       executor.execute(typeof request === 'string' ? { code: request } : request, context),
     warm: async () => {
+      // Operation vectors load (or are computed) in the background; a failure is logged, search stays lexical.
+      void fused?.warm().catch(() => {});
       await typeChecker?.warm?.();
     },
     index,

@@ -32,6 +32,15 @@ export type { PolicyDocument, PolicyInput } from './policy/schema.ts';
 export { createQuickJSSandbox } from './sandbox/index.ts';
 export type * from './sandbox/types.ts';
 export { defaultLimits } from './sandbox/types.ts';
-export { createSearchIndex } from './search/index.ts';
+export {
+  createFusedSearch,
+  createSearchIndex,
+  type EmbeddingProvider,
+  type EmbeddingsConfig,
+  type FusedSearch,
+  memoryVectorCache,
+  openAiEmbeddings,
+  type VectorCache,
+} from './search/index.ts';
 export type * from './search/types.ts';
 export { type Authenticator, createAuthenticator, tokenDigest } from './tenant/auth.ts';

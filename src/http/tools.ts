@@ -78,7 +78,10 @@ async function findOperations(deps: SearchDeps, args: SearchArgs): Promise<CodeS
       error: { kind: 'bad_request', message: "give 'query' (words) or 'code' (a snippet over `catalog`)" },
     };
   }
-  const hits = deps.search.search(args.query, { limit });
+  // Fused with embeddings when a provider is configured; the lexical ranking otherwise.
+  const hits = deps.search.searchAsync
+    ? await deps.search.searchAsync(args.query, { limit })
+    : deps.search.search(args.query, { limit });
   return { ok: true, results: hits.map((hit) => toSearchResult(deps.catalog, hit.operation)) };
 }
 

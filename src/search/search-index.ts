@@ -224,7 +224,11 @@ export function createSearchIndex(operations: Operation[]): SearchIndex {
         if (!pool.includes(d)) pool.push(d);
         scores[d] += tier * (maxScore + 1);
       }
-      return selectTop(pool, scores, ranks, limit).map((d) => ({ operation: ops[d], score: scores[d] }));
+      return selectTop(pool, scores, ranks, limit).map((d) =>
+        exact.has(d)
+          ? { operation: ops[d], score: scores[d], exact: true }
+          : { operation: ops[d], score: scores[d] },
+      );
     } finally {
       // The scratch buffers must be clean for the next query whatever happened in this one.
       for (let i = 0; i < touchedCount; i++) {
