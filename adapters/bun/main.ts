@@ -1,7 +1,7 @@
 /** `duet serve --runtime bun`: the same server on Bun.serve, started by the Node CLI with a JSON config. */
 
 import { fetchText } from '../../src/catalog/index.ts';
-import { duetFromConfig, listeningLine, type ServeConfig } from '../../src/config/serve-config.ts';
+import { duetFromConfig, listeningLine, readServeConfig } from '../../src/config/serve-config.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
 import { bunDocsAssets } from './docs-assets.ts';
 import { createProcessSandbox } from './sandbox-pool.ts';
@@ -9,7 +9,7 @@ import { openBunSessions } from './sessions.ts';
 import { createBunTypeChecker } from './typecheck.ts';
 
 declare const Bun: {
-  stdin: { text(): Promise<string> };
+  stdin: { stream(): ReadableStream<Uint8Array> };
   file(path: string): { text(): Promise<string>; exists(): Promise<boolean> };
   serve(options: {
     port: number;
@@ -22,10 +22,20 @@ declare const Bun: {
 };
 declare const process: {
   argv: string[];
-  ppid: number;
-  on(signal: string, fn: () => void): void;
+  on(signal: string, fn: (error?: unknown) => void): void;
+  off(signal: string, fn: (error?: unknown) => void): void;
   exit(code: number): never;
 };
+
+// A server that cannot start says why in one line (the launcher's own errors look the same), not a stack.
+const startupFailed = (error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const port = /EADDRINUSE|in use/i.test(message) ? ' (the port is taken: pick another with --port)' : '';
+  console.error(`duet serve --runtime bun: ${message}${port}`);
+  process.exit(1);
+};
+process.on('uncaughtException', startupFailed);
+process.on('unhandledRejection', startupFailed);
 
 async function readSource(source: string): Promise<string> {
   if (/^https?:\/\//i.test(source)) return fetchText(source);
@@ -34,8 +44,8 @@ async function readSource(source: string): Promise<string> {
   return file.text();
 }
 
-// The Node CLI writes the config to stdin (argv would show credentials in `ps`).
-const config = JSON.parse(await Bun.stdin.text()) as ServeConfig;
+// The Node CLI writes the config to stdin (argv would show credentials in `ps`), then holds stdin open.
+const { config, launcherGone } = await readServeConfig(Bun.stdin.stream());
 const { limits, pool } = parseLimitFlags(config.sandboxLimits);
 const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
 // --store: a node of a PostgreSQL cluster (adapters import each other only dynamically).
@@ -57,7 +67,12 @@ const duet = await duetFromConfig(config, {
 const app = cluster
   ? cluster.route(duet.app, (authorization) => duet.auth.authenticate(authorization))
   : duet.app;
-const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
+let server: ReturnType<typeof Bun.serve>;
+try {
+  server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch });
+} catch (error) {
+  throw new Error(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`);
+}
 const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 const url = `http://${host}:${server.port}`;
 if (cluster) {
@@ -81,20 +96,23 @@ if (cluster) {
   );
 }
 console.error(listeningLine(url, duet, 'bun'));
+// Started: from now on an unexpected error keeps its stack.
+process.off('uncaughtException', startupFailed);
+process.off('unhandledRejection', startupFailed);
 
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  // In-flight requests get five seconds to finish; then the process goes regardless.
+  setTimeout(() => process.exit(1), 5_000);
   await server.stop(false);
   await sandbox.close();
   await durable.close();
   process.exit(0);
 }
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, stop);
-// The Node CLI started this process: when it dies, even by kill -9, stop too rather than live on as an
-// orphan that holds --data (or session leases) nobody can stop with the CLI.
-const parent = process.ppid;
-setInterval(() => {
-  if (process.ppid !== parent) void stop();
-}, 200);
+// The Node CLI started this process: when it dies, even by kill -9, its end of stdin closes and this
+// server stops too rather than live on as an orphan holding the port and --data (or session leases).
+// Unlike watching the parent pid, this works on Windows and needs no polling.
+void launcherGone.then(stop);

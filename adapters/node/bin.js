@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 // Loads the built CLI: Node 20 cannot run the TypeScript sources directly. `npm install` builds dist/.
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { basename, delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+runOnUsersNode();
+dropSqliteWarning();
 
 const cli = new URL('../../dist/adapters/node/cli.js', import.meta.url);
 if (!existsSync(cli)) {
@@ -12,3 +17,52 @@ if (!existsSync(cli)) {
 const { main } = await import(cli.href);
 // serve and mcp never return; other commands exit even if a connection (an MCP source) is still open.
 process.exit(await main(process.argv.slice(2)));
+
+/**
+ * The checkout's devDependency `node` (Node 22, for the tests) puts node_modules/.bin/node first on PATH
+ * under `npx` and npm scripts, so `npx duet` would start on it rather than on the user's Node. When this
+ * runs on that binary, replace the process (same pid, stdio and signals: nothing is left to orphan) with
+ * the first `node` on PATH outside node_modules. Where process.execve is missing (Windows), stay.
+ */
+function runOnUsersNode() {
+  if (process.env.DUET_NODE_REEXEC || typeof process.execve !== 'function') return;
+  const bundled = fileURLToPath(new URL('../../node_modules/node/', import.meta.url));
+  let self;
+  try {
+    self = realpathSync(process.execPath);
+    if (!self.startsWith(realpathSync(bundled))) return;
+  } catch {
+    return;
+  }
+  const exe = process.platform === 'win32' ? 'node.exe' : 'node';
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir || (basename(dir) === '.bin' && basename(dirname(dir)) === 'node_modules')) continue;
+    const candidate = join(dir, exe);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (realpathSync(candidate) === self) continue;
+    } catch {
+      continue;
+    }
+    // The marker stops a loop should that node lead back here.
+    process.execve(candidate, [candidate, ...process.execArgv, ...process.argv.slice(1)], {
+      ...process.env,
+      DUET_NODE_REEXEC: '1',
+    });
+  }
+}
+
+/**
+ * node:sqlite (Node 22) warns on every run that it is experimental; duet chose it knowingly and the
+ * warning tells the user nothing they can act on. That one warning is dropped; every other still shows.
+ */
+function dropSqliteWarning() {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (warning, ...rest) {
+    const type = typeof rest[0] === 'string' ? rest[0] : rest[0]?.type;
+    const name = typeof warning === 'string' ? type : (warning?.name ?? type);
+    const message = typeof warning === 'string' ? warning : warning?.message;
+    if (name === 'ExperimentalWarning' && /^SQLite is an experimental feature/.test(message ?? '')) return;
+    return emitWarning.call(this, warning, ...rest);
+  };
+}

@@ -1,26 +1,55 @@
 /** The `duet` command line (Node entry; `bin.js` loads the built copy): one module per command in `cli/`. */
-import { UsageError } from '../../src/config/options.ts';
-import { bench } from './cli/bench.ts';
-import { execute } from './cli/execute.ts';
-import { mcp } from './cli/mcp.ts';
 import type { Command } from './cli/options.ts';
-import { search } from './cli/search.ts';
-import { serve } from './cli/serve.ts';
-import { tokens } from './cli/tokens.ts';
 import { VERSION } from './package-info.ts';
 
-const commands: Command[] = [serve, search, execute, mcp, tokens, bench];
+/** Each command's module loads only when it runs: `duet --version` and `--help` stay quick. */
+const commands: Record<string, { summary: string; load: () => Promise<{ command: Command }> }> = {
+  serve: {
+    summary: 'start the HTTP server (search, execute, docs at /docs)',
+    load: () => import('./cli/serve.ts'),
+  },
+  search: { summary: 'search the API catalog from the command line', load: () => import('./cli/search.ts') },
+  execute: {
+    summary: 'run a TypeScript snippet against the catalog',
+    load: () => import('./cli/execute.ts'),
+  },
+  mcp: {
+    summary: 'serve the two tools over MCP on standard input/output (for desktop MCP clients)',
+    load: () => import('./cli/mcp.ts'),
+  },
+  sessions: {
+    summary: 'list the sessions in a data directory (runs, last activity)',
+    load: () => import('./cli/sessions.ts'),
+  },
+  audit: { summary: "print a session's audit trail", load: () => import('./cli/audit.ts') },
+  tokens: {
+    summary: "compare the size of classic one-tool-per-operation definitions with duet's two tools",
+    load: () => import('./cli/tokens.ts'),
+  },
+  bench: {
+    summary: 'measure spec load, search and execute latency on this machine',
+    load: () => import('./cli/bench.ts'),
+  },
+};
 
 function mainHelp(): string {
-  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  const width = Math.max(...Object.keys(commands).map((name) => name.length)) + 2;
   return `duet ${VERSION}: search + execute over real APIs for AI agents
 
 Usage: duet <command> [options]
 
 Commands:
-${commands.map((c) => `  ${c.name.padEnd(width)} ${c.summary}`).join('\n')}
+${Object.entries(commands)
+  .map(([name, { summary }]) => `  ${name.padEnd(width)} ${summary}`)
+  .join('\n')}
 
 Run 'duet <command> --help' for a command's options. 'duet --version' prints the version.`;
+}
+
+/** `--help` or `-h` anywhere before a `--`: every command answers it, whatever else is on the line. */
+function asksForHelp(args: string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).some((arg) => arg === '--help' || arg === '-h');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,22 +60,35 @@ export async function main(argv: string[]): Promise<number> {
       case '-v':
         console.log(VERSION);
         return 0;
+      case 'help':
+        // `duet help serve` is `duet serve --help`.
+        if (rest[0] !== undefined && Object.hasOwn(commands, rest[0])) return main([rest[0], '--help']);
+        console.log(mainHelp());
+        return 0;
       case undefined:
       case '--help':
       case '-h':
-      case 'help':
         console.log(mainHelp());
         return 0;
     }
-    const command = commands.find((c) => c.name === name);
-    if (!command)
-      throw new UsageError(`unknown command '${name}'. Commands: serve, search, execute (see duet --help)`);
+    if (!Object.hasOwn(commands, name)) {
+      console.error(
+        `duet: unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')} (see duet --help)`,
+      );
+      return 2;
+    }
+    const { command } = await commands[name].load();
+    if (asksForHelp(rest)) {
+      console.log(command.help);
+      return 0;
+    }
     return await command.run(rest);
   } catch (error) {
     const err = error as Error & { code?: string };
-    // parseArgs errors (unknown flag, missing value) are usage errors too.
+    // parseArgs errors (unknown flag, missing value) are usage errors too. By name: importing UsageError
+    // would load the catalog for `duet --version`.
     const usage =
-      error instanceof UsageError || err.name === 'PolicyError' || err.code?.startsWith('ERR_PARSE_ARGS');
+      err.name === 'UsageError' || err.name === 'PolicyError' || err.code?.startsWith('ERR_PARSE_ARGS');
     console.error(`duet: ${err.message}`);
     return usage ? 2 : 1;
   }

@@ -36,8 +36,11 @@ export const spawnableRuntimes: string[] = Object.keys(commands);
 export function serveOnRuntime(runtime: string, config: ServeConfig): Promise<number> {
   const { bin, args } = commands[runtime](`${packageRoot}adapters/${runtime}/main.ts`);
   // The config holds tokens and credentials: it goes through stdin, never argv (which `ps` shows to all).
+  // stdin then stays open: the kernel closes it when this process dies, however it dies, and the child
+  // stops at that end of file instead of living on as an orphan on the port and --data.
   const child = spawn(bin, args, { stdio: ['pipe', 'inherit', 'inherit'] });
-  child.stdin.end(JSON.stringify(config));
+  child.stdin.on('error', () => {}); // EPIPE when the child is gone already: its exit is reported below.
+  child.stdin.write(`${JSON.stringify({ ...config, exitWithLauncher: true } satisfies ServeConfig)}\n`);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve, reject) => {
     child.on('error', (error) =>

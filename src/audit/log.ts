@@ -89,6 +89,13 @@ export async function readAudit(
   return rows.length > limit ? { entries, next: entries[entries.length - 1].seq } : { entries };
 }
 
+/** How many runs a session's trail holds and its latest entry, without reading the rest. */
+export async function auditSummary(records: SessionRecords): Promise<{ runs: number; last?: AuditEntry }> {
+  const runs = ((await records.get(SEQ)) as number | undefined) ?? 0;
+  const [latest] = await records.list({ prefix: PREFIX, reverse: true, limit: 1 });
+  return latest ? { runs, last: latest[1] as AuditEntry } : { runs };
+}
+
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');

@@ -32,6 +32,53 @@ export interface ServeConfig {
   advertise?: string;
   /** With `store`: lease period in ms (`DUET_LEASE_MS`). */
   leaseMs?: number;
+  /**
+   * Set by the Node launcher: it keeps the entry's stdin open for as long as it lives, so the end of
+   * stdin means the launcher is gone (even by kill -9) and the server should stop rather than live on as
+   * an orphan holding the port and --data. See `readServeConfig`.
+   */
+  exitWithLauncher?: boolean;
+}
+
+/**
+ * Reads the config the launcher writes on stdin: one JSON line (or the whole stream, from a pipe that
+ * ends after it). `launcherGone` resolves when stdin ends after the line, with `exitWithLauncher` set;
+ * otherwise it never resolves.
+ */
+export async function readServeConfig(
+  input: ReadableStream<Uint8Array>,
+): Promise<{ config: ServeConfig; launcherGone: Promise<void> }> {
+  const reader = input.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let ended = false;
+  while (!text.includes('\n')) {
+    const { value, done } = await reader.read();
+    if (done) {
+      ended = true;
+      break;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+  const line = text.split('\n')[0];
+  let config: ServeConfig;
+  try {
+    config = JSON.parse(line) as ServeConfig;
+  } catch {
+    throw new Error(
+      'duet serve: the runtime entry expects its config as JSON on stdin; start it with duet serve --runtime',
+    );
+  }
+  const forever = new Promise<void>(() => {});
+  if (ended || !config.exitWithLauncher) return { config, launcherGone: forever };
+  const launcherGone = (async () => {
+    try {
+      while (!(await reader.read()).done) {}
+    } catch {
+      // A broken pipe is the launcher gone too.
+    }
+  })();
+  return { config, launcherGone };
 }
 
 export interface RuntimePieces {
@@ -67,8 +114,21 @@ export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces)
   });
 }
 
-/** The one log line a server prints once it listens; tools (and tests) read the URL from it. */
-export function listeningLine(url: string, duet: Duet, runtime: string): string {
-  const apis = duet.catalog.apis.map((api) => `${api.name} (${api.operations.length} operations)`).join(', ');
-  return JSON.stringify({ level: 'info', msg: `duet listening on ${url}`, url, runtime, apis });
+/**
+ * The one log line a server prints once it listens; tools (and tests) read `url` from it. It names the
+ * pages a person opens next (`/docs`), so a user who only sees the terminal finds them.
+ */
+export function listeningLine(url: string, duet: Pick<Duet, 'catalog'> | undefined, runtime: string): string {
+  const apis = duet?.catalog.apis
+    .map((api) => `${api.name} (${api.operations.length} operations)`)
+    .join(', ');
+  const docs = `${url}/docs`;
+  return JSON.stringify({
+    level: 'info',
+    msg: `duet listening on ${url} (API docs: ${docs})`,
+    url,
+    docs,
+    runtime,
+    ...(apis !== undefined && { apis }),
+  });
 }

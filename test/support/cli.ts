@@ -1,7 +1,16 @@
-/** Runs the `duet` CLI as a user would: `node adapters/node/bin.js ...` on the built package. */
+/**
+ * Runs the `duet` CLI as a user would: `node adapters/node/bin.js ...` on the built package. Every process
+ * started here is tracked (see processes.ts): a test file that leaves one running fails. Each gets its own
+ * fresh DUET_DATA unless the caller passes `--data` or its own environment, so no test writes into the
+ * per-user data directory and servers of parallel test files never share one.
+ */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
+import { killTree, track } from './processes.ts';
 
 export const bin: string = fileURLToPath(new URL('../../adapters/node/bin.js', import.meta.url));
 
@@ -11,12 +20,37 @@ export function assertBuilt(): void {
   }
 }
 
+let scratch: string | undefined;
+let spawned = 0;
+afterAll(() => {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+});
+
+export interface SpawnOptions {
+  /** The whole environment of the process (default: this one's, with a fresh DUET_DATA). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+function environment(options: SpawnOptions): NodeJS.ProcessEnv {
+  if (options.env) return options.env;
+  scratch ??= mkdtempSync(join(tmpdir(), 'duet-cli-test-'));
+  return { ...process.env, DUET_DATA: join(scratch, String(++spawned)) };
+}
+
 export function runCli(
   args: string[],
   input?: string,
+  options: SpawnOptions = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: 'pipe',
+      env: environment(options),
+      cwd: options.cwd,
+    });
+    if (child.pid) track(child.pid);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -31,13 +65,27 @@ export interface ServerProcess {
   url: string;
   child: ChildProcess;
   stderr(): string;
+  /**
+   * Stops the server and resolves with the launcher's exit code. SIGKILL goes to the launcher and every
+   * process under it at once (under `--runtime` the real server is a child): `kill -9` of the server.
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** SIGKILL to the Node launcher alone, as when the user's terminal kills it; its children must follow. */
+  killLauncher(): Promise<void>;
+  /** The launcher and every process under it, as recorded after it listened. */
+  pids: number[];
 }
 
 /** Starts `duet serve --port 0 ...` and waits for its "listening" log line. */
-export function startServer(args: string[]): Promise<ServerProcess> {
+export function startServer(args: string[], options: SpawnOptions = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], { stdio: 'pipe' });
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], {
+      stdio: 'pipe',
+      env: environment(options),
+      cwd: options.cwd,
+    });
+    const root = child.pid!;
+    track(root);
     let stderr = '';
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 20_000);
@@ -54,9 +102,17 @@ export function startServer(args: string[]): Promise<ServerProcess> {
           url: match[1],
           child,
           stderr: () => stderr,
+          pids: track(root),
           stop: (signal = 'SIGTERM') => {
-            child.kill(signal);
+            track(root);
+            if (signal === 'SIGKILL') killTree(root);
+            else child.kill(signal);
             return exited;
+          },
+          killLauncher: async () => {
+            track(root);
+            child.kill('SIGKILL');
+            await exited;
           },
         });
       }

@@ -2,9 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../../src/config/options.ts';
-import { loadPolicy, makeDuet } from './load.ts';
+import { lazyDataDir, loadPolicy, makeDuet } from './load.ts';
 import {
   type Command,
+  dataHelp,
+  dataOptions,
   HELP_FLAG,
   POLICY_HELP,
   policyOptions,
@@ -18,7 +20,7 @@ Run a TypeScript snippet (the body of an async function; 'return' gives the resu
 Reads FILE, or standard input when FILE is '-' or absent.
 
   --session ID                run in session ID (its 'state' persists in --data between runs)
-  --data DIR                  where sessions persist (default ./.duet)
+${dataHelp('where sessions persist; created only when a session runs').slice(1)}
   --timeout MS                time limit for the run (default 10000)
   --json                      print the full response ({ok, result, error, logs, calls, durationMs})${POLICY_HELP}${SOURCES_HELP}${HELP_FLAG}`;
 
@@ -36,15 +38,11 @@ async function run(args: string[]): Promise<number> {
       ...sourceOptions,
       session: { type: 'string' },
       timeout: { type: 'string' },
-      data: { type: 'string', default: './.duet' },
+      ...dataOptions,
       json: { type: 'boolean' },
       ...policyOptions,
     },
   });
-  if (values.help) {
-    console.log(help);
-    return 0;
-  }
   if (positionals.length > 1)
     throw new UsageError('duet execute: give at most one FILE (or - for standard input)');
   const file = positionals[0] ?? '-';
@@ -55,7 +53,7 @@ async function run(args: string[]): Promise<number> {
           throw new UsageError(`duet execute: cannot read ${file}`);
         });
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-  const { duet, close } = await makeDuet(values, await loadPolicy(values));
+  const { duet, close } = await makeDuet(values, await loadPolicy(values), undefined, lazyDataDir(values));
   try {
     const response = await duet.executor.execute({ code, session: values.session, timeoutMs });
     if (values.json) console.log(JSON.stringify(response, null, 2));
@@ -75,9 +73,4 @@ async function run(args: string[]): Promise<number> {
   }
 }
 
-export const execute: Command = {
-  name: 'execute',
-  summary: 'run a TypeScript snippet against the catalog',
-  help,
-  run,
-};
+export const command: Command = { help, run };

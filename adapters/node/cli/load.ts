@@ -6,12 +6,14 @@ import { createDuet, type Duet, policyLimits } from '../../../src/duet.ts';
 import { applyPolicyFlags, parsePolicy } from '../../../src/policy/load.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { parseLimitFlags } from '../../../src/sandbox/limit-flags.ts';
-import { type NodeActorSessions, openActorSessions } from '../actor-sessions.ts';
+import { type DurableStore, lazyActorSessions, openActorSessions } from '../actor-sessions.ts';
+import { defaultDataDir, ensureDataDir } from '../data-dir.ts';
 import { nodeDocsAssets } from '../docs-assets.ts';
 import { VERSION } from '../package-info.ts';
 import { readSource } from '../read-source.ts';
 import { createWorkerSandbox } from '../sandbox-pool.ts';
 import { createNodeTypeChecker } from '../typecheck.ts';
+import { embeddingsSettings } from './embeddings.ts';
 
 export type Values = Record<string, any>;
 
@@ -68,18 +70,41 @@ export function sandboxSettings(flags: string[] | undefined) {
   }
 }
 
-/** A duet on Node with worker-thread sandboxes, the type checker and sessions under `--data`. */
+/** `--data`, else `DUET_DATA`, else the per-user data directory. */
+export function dataDir(values: Values): string {
+  return (values.data as string | undefined) ?? defaultDataDir();
+}
+
+/** SQLite under `--data`, created and locked now (a server reports a bad directory before it listens). */
+export async function openDataDir(values: Values): Promise<DurableStore> {
+  const dir = ensureDataDir(dataDir(values));
+  return openActorSessions({ dir });
+}
+
+/** SQLite under `--data`, opened by the first call that needs a session (see `lazyActorSessions`). */
+export function lazyDataDir(values: Values): DurableStore {
+  return lazyActorSessions(dataDir(values));
+}
+
+/** A duet on Node with worker-thread sandboxes and the type checker; sessions in memory unless `durable` is given. */
 export async function makeDuet(
   values: Values,
   policy?: PolicyDocument,
   log?: Logger,
-  /** Sessions and rate limits from elsewhere (e.g. PostgreSQL) instead of SQLite under `--data`; closed with the duet. */
-  store?: Pick<NodeActorSessions, 'sessions' | 'rateLimiter' | 'close'>,
+  /** Sessions and rate limits (SQLite under `--data`, PostgreSQL); closed with the duet. */
+  durable?: DurableStore,
 ): Promise<{ duet: Duet; close: () => Promise<void> }> {
-  const { apis, upstreams } = await loadSources(values);
-  const { limits, pool } = sandboxSettings(limitFlags(values, policy));
-  const durable =
-    store ?? (typeof values.data === 'string' ? await openActorSessions({ dir: values.data }) : undefined);
+  let sources: Awaited<ReturnType<typeof loadSources>>;
+  let settings: ReturnType<typeof sandboxSettings>;
+  try {
+    sources = await loadSources(values);
+    settings = sandboxSettings(limitFlags(values, policy));
+  } catch (error) {
+    await durable?.close();
+    throw error;
+  }
+  const { apis, upstreams } = sources;
+  const { limits, pool } = settings;
   const sandbox = createWorkerSandbox({
     ...pool,
     memoryBytes: limits.memoryBytes,
@@ -103,6 +128,7 @@ export async function makeDuet(
       rateLimiter: durable?.rateLimiter,
       log,
       docsAssets: nodeDocsAssets,
+      ...embeddingsSettings(values, dataDir(values)),
     });
     return { duet, close };
   } catch (error) {

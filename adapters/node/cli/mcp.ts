@@ -3,9 +3,12 @@ import { parseArgs } from 'node:util';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { createMcpServer } from '../../../src/http/mcp.ts';
 import { VERSION } from '../package-info.ts';
-import { loadPolicy, makeDuet } from './load.ts';
+import { EMBEDDINGS_HELP, embeddingsOptions } from './embeddings.ts';
+import { lazyDataDir, loadPolicy, makeDuet } from './load.ts';
 import {
   type Command,
+  dataHelp,
+  dataOptions,
   HELP_FLAG,
   POLICY_HELP,
   policyOptions,
@@ -17,18 +20,15 @@ const help = `Usage: duet mcp [options]
 
 Serve duet's two MCP tools, search and execute, over standard input/output.
 
-  --data DIR                  where sessions persist (default ./.duet)${POLICY_HELP}${SOURCES_HELP}${HELP_FLAG}`;
+${dataHelp('where sessions persist; created only when a session runs').slice(1)}${POLICY_HELP}${SOURCES_HELP}${EMBEDDINGS_HELP}${HELP_FLAG}`;
 
 async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...sourceOptions, ...policyOptions, data: { type: 'string', default: './.duet' } },
+    options: { ...sourceOptions, ...policyOptions, ...dataOptions, ...embeddingsOptions },
   });
-  if (values.help) {
-    console.log(help);
-    return 0;
-  }
-  const { duet, close } = await makeDuet(values, await loadPolicy(values));
+  // Sessions open on the first execute that names one: a search-only client never touches --data.
+  const { duet, close } = await makeDuet(values, await loadPolicy(values), undefined, lazyDataDir(values));
   const server = createMcpServer({ ...duet, search: duet.index, version: VERSION });
   const transport = new StdioServerTransport();
   await server.connect(transport);
@@ -39,9 +39,4 @@ async function run(args: string[]): Promise<number> {
   });
 }
 
-export const mcp: Command = {
-  name: 'mcp',
-  summary: 'serve the two tools over MCP on standard input/output (for desktop MCP clients)',
-  help,
-  run,
-};
+export const command: Command = { help, run };

@@ -1,10 +1,8 @@
 /** What every command shares: the shape of a command, the option groups and their help text. */
+import { defaultDataDir } from '../data-dir.ts';
 
 export interface Command {
-  name: string;
-  /** One line for `duet --help`. */
-  summary: string;
-  /** The full `duet <command> --help` text. */
+  /** The full `duet <command> --help` text (the dispatcher answers --help, so `run` never sees it). */
   help: string;
   /** Resolves with the exit code; `serve` and `mcp` resolve only when they stop. */
   run(args: string[]): Promise<number>;
@@ -17,7 +15,10 @@ export const sourceOptions = {
   'base-url': { type: 'string', multiple: true },
   header: { type: 'string', multiple: true },
   'allow-fetch': { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const dataOptions = {
+  data: { type: 'string' },
 } as const;
 
 export const policyOptions = {
@@ -49,6 +50,14 @@ export const TENANTS_HELP = `
                               Authorization: Bearer SECRET, and sessions, audit and rate limits are per tenant
   --rate-limit N              N executions per minute per tenant; also executions=N or calls=N (upstream
                               calls per minute per tenant), repeatable`;
+
+/** `--data DIR` in help, with the default this machine would use. */
+export function dataHelp(what: string): string {
+  const perUser = defaultDataDir({ ...process.env, DUET_DATA: undefined });
+  return `
+  --data DIR                  ${what} (default: env DUET_DATA, else the per-user
+                              data directory, here ${perUser})`;
+}
 
 export const HELP_FLAG = `
   -h, --help                  this help`;

@@ -1,6 +1,7 @@
 /** `duet serve --runtime workerd`: the Worker in real workerd through Miniflare, specs handed over as text. */
 import { apiNameFromSource } from '../../../src/catalog/index.ts';
 import { buildUpstreams, splitNamed, UsageError } from '../../../src/config/options.ts';
+import { listeningLine } from '../../../src/config/serve-config.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { readSource } from '../read-source.ts';
 import { limitFlags, sandboxSettings, type Values } from './load.ts';
@@ -34,13 +35,7 @@ export async function serveOnWorkerd(values: Values, port: number, policy: Polic
       sandbox: values.sandbox,
     },
   });
-  console.error(
-    JSON.stringify({
-      level: 'info',
-      msg: `duet listening on ${server.url}`,
-      url: server.url,
-      runtime: 'workerd',
-    }),
-  );
+  // The catalog lives in the Worker: the line names no APIs.
+  console.error(listeningLine(server.url, undefined, 'workerd'));
   return new Promise(() => {});
 }

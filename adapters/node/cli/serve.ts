@@ -5,20 +5,26 @@ import { buildUpstreams, UsageError } from '../../../src/config/options.ts';
 import { listeningLine } from '../../../src/config/serve-config.ts';
 import { createDuet } from '../../../src/duet.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
+import { ensureDataDir } from '../data-dir.ts';
 import { VERSION } from '../package-info.ts';
 import { serveNode } from '../serve.ts';
 import { serveOnRuntime, spawnableRuntimes } from '../spawn-runtime.ts';
+import { EMBEDDINGS_HELP, embeddingsOptions } from './embeddings.ts';
 import {
+  dataDir,
   limitFlags,
   loadPolicy,
   loadSources,
   makeDuet,
   noSandbox,
+  openDataDir,
   sandboxSettings,
   type Values,
 } from './load.ts';
 import {
   type Command,
+  dataHelp,
+  dataOptions,
   HELP_FLAG,
   POLICY_HELP,
   policyOptions,
@@ -39,13 +45,14 @@ const options = {
   port: { type: 'string', default: '8787' },
   host: { type: 'string', default: '127.0.0.1' },
   runtime: { type: 'string', default: 'node' },
-  data: { type: 'string', default: './.duet' },
+  ...dataOptions,
   'sandbox-limit': { type: 'string', multiple: true },
   sandbox: { type: 'string' },
   store: { type: 'string' },
   advertise: { type: 'string' },
   ...policyOptions,
   ...tenantOptions,
+  ...embeddingsOptions,
   ...Object.fromEntries(notYet.map((name) => [name, { type: 'string', multiple: true }] as const)),
 } as const;
 
@@ -57,7 +64,7 @@ Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET
   --host HOST                 interface to bind (default 127.0.0.1)
   --runtime RUNTIME           node (default), bun, deno or workerd: the same server on that runtime, using
                               the binaries npm install put in node_modules
-  --data DIR                  where durable state lives (default ./.duet)
+${dataHelp('where durable state lives').slice(1)}
   --store postgres://...      keep sessions and rate limits in PostgreSQL instead (or env DUET_DATABASE_URL),
                               shared by every node on that database: each session has one owner node at a
                               time and requests for it are forwarded there (lease period: env DUET_LEASE_MS,
@@ -67,7 +74,7 @@ Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET
                               maxResultBytes, maxLogLines, maxLogBytes, maxCalls, maxConcurrentCalls;
                               or the pool: workers (default 10), queue (default 2 x workers)${TENANTS_HELP}${POLICY_HELP}
   --sandbox quickjs|loader    with --runtime workerd: QuickJS in the request's isolate (default) or a
-                              Dynamic Worker per run (V8 isolate; workerd enforces no CPU limit on it)${SOURCES_HELP}${HELP_FLAG}`;
+                              Dynamic Worker per run (V8 isolate; workerd enforces no CPU limit on it)${SOURCES_HELP}${EMBEDDINGS_HELP}${HELP_FLAG}`;
 
 /** For the runtimes that start a child: a policy naming an unknown API or operation fails here, in the parent. */
 async function checkPolicy(values: Values, policy: PolicyDocument): Promise<void> {
@@ -83,10 +90,6 @@ async function checkPolicy(values: Values, policy: PolicyDocument): Promise<void
 
 async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options });
-  if (values.help) {
-    console.log(help);
-    return 0;
-  }
   for (const name of notYet) {
     if ((values as Values)[name]) throw new UsageError(`--${name} is not available in duet ${VERSION} yet`);
   }
@@ -100,13 +103,19 @@ async function run(args: string[]): Promise<number> {
   )
     throw new UsageError(`--sandbox ${values.sandbox}: quickjs or loader, with --runtime workerd only`);
   const store = storeUrl(values);
+  if (values['embeddings-url'] !== undefined && values.runtime !== 'node')
+    throw new UsageError(
+      `--embeddings-url: search by meaning runs with --runtime node, not ${values.runtime} yet`,
+    );
   if (store && !['node', 'bun'].includes(values.runtime))
     throw new UsageError(`--store: PostgreSQL runs with --runtime node or bun, not ${values.runtime}`);
   if (values.advertise !== undefined && !store)
     throw new UsageError('--advertise needs --store postgres://...');
   const policy = await loadPolicy(values);
   if (values.runtime !== 'node') await checkPolicy(values, policy);
-  if (values.runtime === 'workerd') return serveOnWorkerd(values, port, policy);
+  // A directory that cannot be made is one line from here, not a failure inside the runtime's child.
+  const data = store ? dataDir(values) : ensureDataDir(dataDir(values));
+  if (values.runtime === 'workerd') return serveOnWorkerd({ ...values, data }, port, policy);
   if (values.runtime !== 'node') {
     if (!spawnableRuntimes.includes(values.runtime)) {
       throw new UsageError(
@@ -119,7 +128,7 @@ async function run(args: string[]): Promise<number> {
     return serveOnRuntime(values.runtime, {
       port,
       host: values.host,
-      data: values.data,
+      data,
       specs: values.spec ?? [],
       mcp: values.mcp ?? [],
       baseUrls: values['base-url'] ?? [],
@@ -132,7 +141,7 @@ async function run(args: string[]): Promise<number> {
     });
   }
   if (store) return serveOnPostgres(values, policy, port, store);
-  const { duet, close } = await makeDuet(values, policy, jsonLogger());
+  const { duet, close } = await makeDuet(values, policy, jsonLogger(), await openDataDir(values));
   const server = await serveNode(duet, { port, host: values.host, onClose: close });
   console.error(listeningLine(server.url, duet, 'node'));
   // The type-checker loads in ~0.5 s: now, rather than in the first user's execute.
@@ -140,9 +149,4 @@ async function run(args: string[]): Promise<number> {
   return new Promise(() => {});
 }
 
-export const serve: Command = {
-  name: 'serve',
-  summary: 'start the HTTP server (search, execute, docs at /docs)',
-  help,
-  run,
-};
+export const command: Command = { help, run };

@@ -14,10 +14,6 @@ ${SOURCES_HELP.split('\n').slice(0, 4).join('\n')}
 
 async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { ...sourceOptions, json: { type: 'boolean' } } });
-  if (values.help) {
-    console.log(help);
-    return 0;
-  }
   const { apis } = await loadSources(values);
   const duet = createDuet({ apis, sandbox: noSandbox });
   const sizes = toolSizes(duet.catalog);
@@ -37,9 +33,4 @@ async function run(args: string[]): Promise<number> {
   return 0;
 }
 
-export const tokens: Command = {
-  name: 'tokens',
-  summary: "compare the size of classic one-tool-per-operation definitions with duet's two tools",
-  help,
-  run,
-};
+export const command: Command = { help, run };

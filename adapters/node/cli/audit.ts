@@ -1,0 +1,80 @@
+/** `duet audit ID`: a session's audit trail, one entry per execution, oldest first. */
+import { parseArgs } from 'node:util';
+import { type AuditEntry, readAudit } from '../../../src/audit/log.ts';
+import { UsageError } from '../../../src/config/options.ts';
+import { readActorSessions } from '../actor-sessions.ts';
+import { dataDir } from './load.ts';
+import { type Command, dataHelp, dataOptions, HELP_FLAG } from './options.ts';
+
+const help = `Usage: duet audit ID [options]
+
+Print the audit trail of session ID in --data: one entry per execution (time, outcome, calls, code), as
+GET /v1/sessions/ID/audit gives it. Safe while a server runs on the same --data.
+${dataHelp('the data directory to read').slice(1)}
+  --tenant NAME               the session of this tenant (default '': servers without tokens)
+  --json                      print {session, entries: [...]}
+  --jsonl                     print one JSON entry per line${HELP_FLAG}`;
+
+/** Entries read per turn: a long trail is read in pages, not all at once. */
+const PAGE = 500;
+
+function describe(entry: AuditEntry): string {
+  const outcome = entry.ok ? 'ok' : `${entry.errorKind ?? 'error'}: ${entry.error ?? ''}`.trim();
+  const calls = entry.calls.map(
+    (call) => `    ${call.method} ${call.api}.${call.name} ${call.path} -> ${call.status} (${call.outcome})`,
+  );
+  const code = entry.code.trim().split('\n');
+  return [
+    `#${entry.seq}  ${entry.time}  ${entry.mode}  ${Math.round(entry.durationMs)} ms  ${outcome}`,
+    ...calls,
+    ...code.slice(0, 5).map((line) => `    | ${line}`),
+    ...(code.length > 5 ? [`    | ... (${code.length - 5} more lines)`] : []),
+  ].join('\n');
+}
+
+async function run(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...dataOptions,
+      tenant: { type: 'string', default: '' },
+      json: { type: 'boolean' },
+      jsonl: { type: 'boolean' },
+    },
+  });
+  const [id, ...extra] = positionals;
+  if (!id || extra.length)
+    throw new UsageError('duet audit: give one session ID, e.g. duet audit my-session');
+  if (values.json && values.jsonl) throw new UsageError('duet audit: --json or --jsonl, not both');
+  const store = await readActorSessions(dataDir(values));
+  const entries: AuditEntry[] = [];
+  try {
+    let after: number | undefined = 0;
+    while (after !== undefined) {
+      const from: number = after;
+      const page = await store.sessions.inspect!(
+        id,
+        (turn) => readAudit(turn.records, { after: from, limit: PAGE }),
+        {
+          tenant: values.tenant,
+        },
+      );
+      if (!page) {
+        const whose = values.tenant ? ` of tenant '${values.tenant}'` : '';
+        throw new UsageError(`no session '${id}'${whose} in ${dataDir(values)} (duet sessions lists them)`);
+      }
+      entries.push(...page.entries);
+      after = page.next;
+    }
+  } finally {
+    await store.close();
+  }
+  if (values.json) console.log(JSON.stringify({ session: id, entries }, null, 2));
+  else if (values.jsonl) for (const entry of entries) console.log(JSON.stringify(entry));
+  else if (!entries.length) console.log(`session '${id}' has no audited runs`);
+  else console.log(entries.map(describe).join('\n\n'));
+  return 0;
+}
+
+export const command: Command = { help, run };
