@@ -1,5 +1,5 @@
 /** Durable execute sessions on Bun: actors over bun:sqlite in the data directory. */
-import { type DurableSessions, sessionsOn } from '../../src/actor/index.ts';
+import { type DurableSessions, sessionsOn } from '../../src/session/index.ts';
 import { bunSqliteDriver, lockDataDir } from './sqlite-driver.ts';
 
 /** Refuses a data directory another process uses (see `lockDataDir`). */

@@ -1,5 +1,5 @@
 /** Durable execute sessions on Deno: actors over Deno KV, a local store in the data directory. */
-import { type DurableSessions, sessionsOn } from '../../src/actor/index.ts';
+import { type DurableSessions, sessionsOn } from '../../src/session/index.ts';
 import { denoKvDriver } from './kv-driver.ts';
 
 declare const Deno: { mkdir(path: string, options: { recursive: boolean }): Promise<void> };

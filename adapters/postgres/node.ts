@@ -1,11 +1,10 @@
 /** A duet node on PostgreSQL: durable sessions and rate limits shared by every node, routing, registration. */
 import { Hono } from 'hono';
 import { type ActorSystem, createActorSystem } from '../../src/actor/actor-system.ts';
-import { DUET_ACTORS } from '../../src/actor/open-sessions.ts';
-import { actorSessions, SESSIONS } from '../../src/actor/sessions.ts';
 import type { SessionStore } from '../../src/execute/state.ts';
 import type { RateLimiter } from '../../src/policy/rate-limit.ts';
 import { actorRateLimiter, RATE_LIMITS } from '../../src/policy/rate-limit-actor.ts';
+import { actorSessions, DUET_ACTORS, SESSIONS } from '../../src/session/index.ts';
 import { type PostgresDriver, type PostgresDriverOptions, postgresDriver } from './driver.ts';
 import { type NodeRegistry, nodeRegistry } from './nodes.ts';
 import { clusterRateLimiter, rateLimitEndpoint } from './rate-limit.ts';

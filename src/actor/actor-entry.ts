@@ -1,5 +1,5 @@
 /** One actor in memory: its turn queue, its storage and its instance, loaded on the first turn. */
-import { type Actor, type ActorClass, callableMethod, callableMethods } from './actor.ts';
+import { type Actor, type ActorClass, type ActorServices, callableMethod, callableMethods } from './actor.ts';
 import { storageOver } from './actor-storage.ts';
 import type { Clock } from './clock.ts';
 import { encodeValue } from './codec.ts';
@@ -34,6 +34,7 @@ export interface EntryDeps {
   clock: Clock;
   cls: ActorClass;
   address: ActorAddress;
+  services: ActorServices;
   scheduled(at: number): void;
   /** A turn ended. */
   released(entry: ActorEntry): void;
@@ -55,6 +56,7 @@ export function actorEntry(deps: EntryDeps): ActorEntry {
   const ctx = {
     address,
     clock,
+    services: deps.services,
     storage: storageOver(records),
     schedules: actorSchedules({
       driver,

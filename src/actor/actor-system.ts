@@ -1,5 +1,5 @@
 /** The actor system: namespaces of actors addressed by name, one turn at a time each, over one driver. */
-import type { ActorClass } from './actor.ts';
+import type { ActorClass, ActorServices } from './actor.ts';
 import { type ActorEntry, actorEntry, callOn } from './actor-entry.ts';
 import { type ActorListOptions, listActors } from './actor-list.ts';
 import { alarmLoop } from './alarm-loop.ts';
@@ -24,6 +24,8 @@ export interface ActorSystemOptions<R extends ActorRegistry> {
   retry?: Partial<RetryPolicy>;
   /** Failures nobody awaits: schedule handlers, the alarm loop (default: console.error). */
   onError?(error: unknown, context: string): void;
+  /** Handed to every actor as `ctx.services` (default: an empty object the host may fill in later). */
+  services?: ActorServices;
 }
 
 export interface ActorSystem<R extends ActorRegistry> {
@@ -33,6 +35,8 @@ export interface ActorSystem<R extends ActorRegistry> {
   readonly ready: Promise<void>;
   /** Actors in memory. */
   readonly active: number;
+  /** What every actor of this system sees as `ctx.services`. */
+  readonly services: ActorServices;
   namespace<K extends keyof R & string>(
     name: K,
     options?: { tenant?: string },
@@ -53,6 +57,7 @@ export function createActorSystem<R extends ActorRegistry>(options: ActorSystemO
   const idleMs = options.idleMs ?? 30_000;
   const retry = { ...defaultRetry, ...options.retry };
   const onError = options.onError ?? ((error, context) => console.error(`duet actors: ${context}:`, error));
+  const services = options.services ?? {};
   const entries = new Map<string, ActorEntry>();
   let closed = false;
   let cancelSweep: (() => void) | undefined;
@@ -112,6 +117,7 @@ export function createActorSystem<R extends ActorRegistry>(options: ActorSystemO
         clock,
         cls: actors[address.namespace],
         address,
+        services,
         scheduled: loop.scheduled,
         released,
       });
@@ -137,6 +143,7 @@ export function createActorSystem<R extends ActorRegistry>(options: ActorSystemO
     driver,
     clock,
     ready,
+    services,
     get active() {
       return entries.size;
     },
@@ -146,7 +153,7 @@ export function createActorSystem<R extends ActorRegistry>(options: ActorSystemO
           `duet actors: no namespace '${name}' (registered: ${Object.keys(actors).join(', ') || 'none'}); add it to createActorSystem({ actors })`,
         );
       }
-      return createNamespace({ name, tenant, driver, entryFor });
+      return createNamespace({ name, tenant, driver, services, entryFor });
     },
     actors: (namespace, listOptions) => listActors(driver, namespace, listOptions),
     runDueAlarms: () => loop.runDue(),

@@ -9,7 +9,15 @@ export interface ActorContext {
   readonly storage: ActorStorage;
   readonly clock: Clock;
   readonly schedules: Schedules;
+  /**
+   * What the host lends the actors of its system (`createActorSystem({ services })`), e.g. a callback into
+   * the application a scheduled method reports to. The actor layer never reads it.
+   */
+  readonly services: ActorServices;
 }
+
+/** Objects the host shares with every actor of a system, by name. */
+export type ActorServices = Record<string, unknown>;
 
 export interface ScheduleInfo {
   id: string;

@@ -1,9 +1,25 @@
 /** Portable actors: durable, addressable, single-writer state over any storage driver. */
+
+// Sessions are an application of actors and live in src/session/ (no actor module imports them); this
+// barrel keeps offering them to code that imported them from here.
+export {
+  actorSessions,
+  DUET_ACTORS,
+  type DurableSessions,
+  RECORDS_PREFIX,
+  recordsOf,
+  SESSIONS,
+  SessionActor,
+  type SessionNamespaces,
+  sessionsOn,
+  stateOf,
+} from '../session/index.ts';
 export {
   Actor,
   type ActorClass,
   type ActorContext,
   type ActorMethod,
+  type ActorServices,
   type ActorStub,
   type MethodArgs,
   type ScheduleInfo,
@@ -37,7 +53,6 @@ export {
   type MemoryStore,
   memoryDriver,
 } from './memory-driver.ts';
-export { DUET_ACTORS, type DurableSessions, sessionsOn } from './open-sessions.ts';
 export {
   type ActorLease,
   type ActorOwnership,
@@ -46,12 +61,3 @@ export {
   OwnershipError,
 } from './ownership.ts';
 export { defaultRetry, type RetryPolicy } from './schedules.ts';
-export {
-  actorSessions,
-  RECORDS_PREFIX,
-  recordsOf,
-  SESSIONS,
-  SessionActor,
-  type SessionNamespaces,
-  stateOf,
-} from './sessions.ts';

@@ -1,5 +1,5 @@
 /** A namespace: typed stubs and host-side turns for the actors of one class under one tenant. */
-import type { Actor, ActorStub } from './actor.ts';
+import type { Actor, ActorServices, ActorStub } from './actor.ts';
 import { type ActorEntry, callOn } from './actor-entry.ts';
 import type { StorageDriver } from './driver.ts';
 import { isWellFormed } from './key-order.ts';
@@ -8,6 +8,8 @@ import { type ActorAddress, actorKey, metaKey } from './keyspace.ts';
 export interface Namespace<A extends Actor> {
   readonly name: string;
   readonly tenant: string;
+  /** The system's `services`, as its actors see them. */
+  readonly services: ActorServices;
   /** A typed stub; each call is one turn of that actor. Creating it does not touch storage. */
   get(name: string): ActorStub<A>;
   /** Runs `fn` with the instance as one turn: for host code next to the actor, not for clients. */
@@ -20,6 +22,7 @@ export interface NamespaceDeps {
   name: string;
   tenant: string;
   driver: StorageDriver;
+  services: ActorServices;
   entryFor(address: ActorAddress): ActorEntry;
 }
 
@@ -34,6 +37,7 @@ export function createNamespace<A extends Actor>(deps: NamespaceDeps): Namespace
   return {
     name,
     tenant,
+    services: deps.services,
     get(actorName) {
       const at = address(actorName);
       return stub((method, args) =>

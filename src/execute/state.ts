@@ -48,7 +48,19 @@ export interface SessionTurn {
   records: SessionRecords;
   /** Applies every change or none (one atomic batch); resolves once durable. */
   commit(changes: TurnChanges): Promise<void>;
+  /**
+   * Has the store's wake handler called for this session after `delayMs`, even after a restart (a
+   * persisted schedule), replacing the wake set before; `undefined` cancels it. Durable stores only.
+   */
+  setWake?(delayMs: number | undefined): Promise<void>;
 }
+
+/**
+ * Called when a session's wake comes due (see `SessionTurn.setWake`), after the turn that fired it: it may
+ * open turns of the session. The wake is set again for the same delay first, so a handler cut off by a
+ * crash is called again; a handler with nothing more to do cancels it with `setWake(undefined)`.
+ */
+export type WakeHandler = (session: string, scope: SessionScope) => void;
 
 /** A session as listed: the same id in two tenants is two sessions. */
 export interface SessionRef {
@@ -82,6 +94,8 @@ export interface SessionStore {
   ): Promise<T | undefined>;
   /** Sessions that have run, ordered by tenant, then id. */
   list?(options?: SessionListOptions): Promise<SessionRef[]>;
+  /** Registers what runs when a session's wake comes due (one handler per store; a later one replaces it). */
+  onWake?(handler: WakeHandler): void;
 }
 
 export function memoryState(map: Map<string, unknown> = new Map()): StateStore {

@@ -1,5 +1,5 @@
 /** Turns, isolation, eviction and sessions: what the core promises on top of any driver. */
-import { actorSessions, SessionActor } from '../../actor/sessions.ts';
+import { actorSessions, SessionActor } from '../../session/index.ts';
 import { assert, equal, rejects } from '../assert.ts';
 import { Box, Counter, Gate } from '../fixtures.ts';
 import type { ConformanceCase } from './case.ts';

@@ -1,10 +1,12 @@
 /** Durable execute sessions over any storage driver: an actor system with sessions and rate-limit namespaces. */
+
+import { createActorSystem } from '../actor/actor-system.ts';
+import type { StorageDriver } from '../actor/driver.ts';
 import type { SessionStore } from '../execute/state.ts';
 import type { RateLimiter } from '../policy/rate-limit.ts';
 import { actorRateLimiter, RATE_LIMITS, RateLimitActor } from '../policy/rate-limit-actor.ts';
-import { createActorSystem } from './actor-system.ts';
-import type { StorageDriver } from './driver.ts';
-import { actorSessions, SESSIONS, SessionActor } from './sessions.ts';
+import { actorSessions, SESSIONS } from './actor-sessions.ts';
+import { SessionActor } from './session-actor.ts';
 
 export interface DurableSessions {
   /** Each tenant's sessions in its own namespace. */

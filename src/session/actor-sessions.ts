@@ -1,4 +1,8 @@
 /** Execute sessions as actors: each session one actor, each run one turn, `state` its storage. */
+import type { ActorServices } from '../actor/actor.ts';
+import type { ActorStorage } from '../actor/actor-storage.ts';
+import type { ActorSystem, Namespace } from '../actor/actor-system.ts';
+import { prefixEnd } from '../actor/key-order.ts';
 import type {
   SessionListOptions,
   SessionRecords,
@@ -7,21 +11,18 @@ import type {
   SessionTurn,
   StateStore,
 } from '../execute/state.ts';
-import { Actor } from './actor.ts';
-import type { ActorStorage } from './actor-storage.ts';
-import type { ActorSystem, Namespace } from './actor-system.ts';
-import { prefixEnd } from './key-order.ts';
+import {
+  RECORDS_PREFIX,
+  SESSION_WAKE,
+  type SessionActor,
+  WAKE_RECORD,
+  type WakeRecord,
+} from './session-actor.ts';
 
-/** A session: no methods of its own; the executor runs snippets in its turns through `run`. */
-export class SessionActor extends Actor {}
+export { RECORDS_PREFIX, SessionActor } from './session-actor.ts';
 
 export const SESSIONS = 'sessions';
 
-/**
- * The host's records (audit trail, plans) share the session actor's storage under this prefix. Guest
- * keys may not start with U+0000, so `state` can neither see nor touch them.
- */
-export const RECORDS_PREFIX = '\u0000duet/';
 /** Every guest key sorts at or after this. */
 const GUEST_START = '\u0001';
 
@@ -29,7 +30,10 @@ const GUEST_START = '\u0001';
 export type SessionNamespaces = (tenant: string) => Namespace<SessionActor>;
 
 /** An actor system with `SessionActor`s registered under `SESSIONS`. */
-export type SessionSystem = Pick<ActorSystem<{ [SESSIONS]: typeof SessionActor }>, 'namespace' | 'actors'>;
+export type SessionSystem = Pick<
+  ActorSystem<{ [SESSIONS]: typeof SessionActor }>,
+  'namespace' | 'actors' | 'services'
+>;
 
 /**
  * A `SessionStore` over `SessionActor`s: an actor system (every tenant, and the store can list its
@@ -51,7 +55,25 @@ export function actorSessions(
     }
     return source;
   };
-  const turnOf = (storage: ActorStorage): SessionTurn => ({
+  const servicesOf = (): ActorServices => {
+    if (system) return system.services;
+    if (typeof source === 'function') return source('').services;
+    return (source as Namespace<SessionActor>).services;
+  };
+  const turnOf = (actor: SessionActor): SessionTurn => ({
+    ...storageTurn(actor.storage),
+    async setWake(delayMs) {
+      const pending = (await actor.storage.get(WAKE_RECORD)) as WakeRecord | undefined;
+      if (pending) await actor.schedule.cancel(pending.id);
+      if (delayMs === undefined) {
+        if (pending) await actor.storage.delete(WAKE_RECORD);
+        return;
+      }
+      const id = await actor.schedule.after(delayMs, 'wake');
+      await actor.storage.put(WAKE_RECORD, { id, delayMs } satisfies WakeRecord);
+    },
+  });
+  const storageTurn = (storage: ActorStorage): SessionTurn => ({
     state: stateOf(storage),
     records: recordsOf(storage),
     commit: (changes) =>
@@ -77,9 +99,12 @@ export function actorSessions(
     ...(list && { list }),
     withSession(session, fn, scope) {
       return namespaceFor(scope).run(session, (actor) => {
-        const turn = turnOf(actor.storage);
+        const turn = turnOf(actor);
         return fn(turn.state, turn);
       });
+    },
+    onWake(handler) {
+      servicesOf()[SESSION_WAKE] = handler;
     },
     async snapshot(session, scope) {
       const sessions = namespaceFor(scope);
@@ -90,7 +115,7 @@ export function actorSessions(
     async inspect(session, fn, scope) {
       const sessions = namespaceFor(scope);
       if (!(await sessions.exists(session))) return undefined;
-      return sessions.run(session, (actor) => fn(turnOf(actor.storage)));
+      return sessions.run(session, (actor) => fn(turnOf(actor)));
     },
   };
 }
