@@ -10,7 +10,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveWorkerd, type WorkerdServer } from '../adapters/cloudflare/serve-local.ts';
 import { readWorkerConfig } from '../adapters/cloudflare/worker-config.ts';
-import { WRANGLER_CONFIG } from '../adapters/cloudflare/wrangler-config.ts';
+import { TYPECHECK_WRANGLER_CONFIG, WRANGLER_CONFIG } from '../adapters/cloudflare/wrangler-config.ts';
 import { type Client, client, INCREMENT, postAlone } from './runtimes/workerd/http-client.ts';
 import { githubSpecPath } from './support/github.ts';
 import { startUpstream } from './support/upstream.ts';
@@ -57,15 +57,15 @@ describe('duet Worker on workerd', () => {
       ['listTasks', 200],
     ]);
     expect((await api.execute('throw new TypeError("nope")')).error.kind).toBe('runtime');
-    // No type-checker in the Worker: a misspelt or Octokit-style operation still names what was meant.
+    // Type-checked in the checker Worker (test/cloudflare-typecheck.test.ts has the rest): a misspelt or
+    // Octokit-style operation is refused before it runs, naming what was meant.
     const misspelt = (await api.execute('return await demo.createTsk({ body: { title: "x" } })')).error;
-    expect(misspelt).toMatchObject({ kind: 'runtime' });
-    expect(misspelt.message).toContain(
-      'demo.createTsk is not an operation of demo; did you mean demo.createTask?',
-    );
-    expect((await api.execute('return await demo.tasks.list()')).error.message).toContain(
-      'did you mean demo.listTasks?',
-    );
+    expect(misspelt).toMatchObject({ kind: 'typecheck' });
+    expect(misspelt.message).toContain("Did you mean 'createTask'?");
+    expect((await api.execute('return await demo.tasks.list()')).error).toMatchObject({
+      kind: 'typecheck',
+      message: expect.stringContaining("Did you mean 'listTasks'?"),
+    });
     expect((await api.execute('return 1 +')).error.kind).toBe('typecheck');
   });
 
@@ -259,21 +259,43 @@ describe('duet Worker configured by DUET_CONFIG', () => {
 });
 
 describe('wrangler', () => {
-  it('bundles the Worker for deploy (wrangler deploy --dry-run) within the size limits', async () => {
+  const wrangler = join(root, 'node_modules/wrangler/bin/wrangler.js');
+  /** `wrangler deploy --dry-run` of one config: its output and the gzipped size of what it would upload. */
+  async function dryRun(config: string) {
     const outdir = mkdtempSync(join(tmpdir(), 'duet-wrangler-'));
     try {
-      const wrangler = join(root, 'node_modules/wrangler/bin/wrangler.js');
-      const args = ['deploy', '--dry-run', '--config', WRANGLER_CONFIG, '--outdir', outdir];
+      const args = ['deploy', '--dry-run', '--config', config, '--outdir', outdir];
       const { code, output } = await run(process.execPath, [wrangler, ...args]);
-      expect(code, output).toBe(0);
-      expect(output).toContain('env.DUET_SESSIONS (DuetSession)');
       const files = readdirSync(outdir).filter((name) => !/\.(map|md)$/.test(name));
       const gzipped = files.reduce((sum, name) => sum + gzipSync(readFileSync(join(outdir, name))).length, 0);
-      // Workers' limit is on the compressed upload: 3 MB on the free plan, 10 MB on paid plans.
-      expect(gzipped).toBeLessThan(3 * 1000 * 1000);
+      return { code, output, files, gzipped };
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
+  }
+
+  // Workers' limit is on the compressed upload: 3 MB on the free plan, 10 MB on paid plans.
+  it('bundles the Worker for deploy (wrangler deploy --dry-run) within the size limits', async () => {
+    const { code, output, gzipped } = await dryRun(WRANGLER_CONFIG);
+    expect(code, output).toBe(0);
+    expect(output).toContain('env.DUET_SESSIONS (DuetSession)');
+    expect(output).toContain('env.TYPECHECK (duet-typecheck)');
+    // The compiler stays out of this bundle: it is the checker Worker's.
+    expect(gzipped).toBeLessThan(3 * 1000 * 1000);
+  });
+
+  it('bundles the checker Worker with the TypeScript compiler and only the lib files it needs', async () => {
+    const { code, output, files, gzipped } = await dryRun(TYPECHECK_WRANGLER_CONFIG);
+    expect(code, output).toBe(0);
+    const libs = files.filter((name) => /lib\.[\w.]+\.d\.ts$/.test(name));
+    expect(libs.length).toBeGreaterThan(0);
+    expect(libs.length).toBe(
+      readFileSync(new URL('../adapters/cloudflare/typecheck/lib-texts.js', import.meta.url), 'utf8').match(
+        /^import /gm,
+      )?.length,
+    );
+    expect(libs.some((name) => name.endsWith('lib.dom.d.ts'))).toBe(false);
+    expect(gzipped).toBeLessThan(3 * 1000 * 1000);
   });
 });
 

@@ -1,5 +1,6 @@
 /** The bindings the duet Worker expects (see wrangler.jsonc). */
 import type { WorkerLoader } from './loader-sandbox.ts';
+import type { TypeCheckService } from './typecheck/protocol.ts';
 import type { DuetWorkerConfig } from './worker-config.ts';
 import type { DurableObjectNamespace } from './workers-types.ts';
 
@@ -10,4 +11,9 @@ export interface DuetEnv {
   DUET_CONFIG?: string | DuetWorkerConfig;
   /** A `worker_loaders` binding: snippets then run in Dynamic Workers (see `DUET_CONFIG.sandbox`). */
   LOADER?: WorkerLoader;
+  /**
+   * A service binding to the checker Worker (typecheck/wrangler.jsonc): snippets are type-checked there
+   * before they run. Without it only their syntax is checked.
+   */
+  TYPECHECK?: TypeCheckService;
 }

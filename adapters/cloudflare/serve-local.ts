@@ -1,11 +1,16 @@
 /** `duet serve --runtime workerd`: the duet Worker in real workerd (through Miniflare), its objects persisted under a data dir. */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Miniflare } from 'miniflare';
+import { Miniflare, type WorkerOptions } from 'miniflare';
 import { bundleWorker } from './bundle-worker.ts';
 import { type DuetWorkerConfig, loadWorkerApis, readWorkerConfig } from './worker-config.ts';
 import { guardWorkerd } from './workerd-guard.ts';
-import { readWranglerConfig, WRANGLER_CONFIG } from './wrangler-config.ts';
+import {
+  readWranglerConfig,
+  TYPECHECK_WRANGLER_CONFIG,
+  WRANGLER_CONFIG,
+  type WranglerConfig,
+} from './wrangler-config.ts';
 
 export interface ServeWorkerdOptions {
   /** Default 8787; 0 picks a free port. */
@@ -20,7 +25,17 @@ export interface ServeWorkerdOptions {
   signals?: boolean;
   /** Another wrangler.jsonc to read the entry, compatibility date, flags, objects and loaders from. */
   wranglerConfig?: string;
+  /**
+   * Run the checker Worker behind the `TYPECHECK` binding, so snippets are type-checked as on a deploy
+   * (default true); false leaves the binding out and only syntax is checked.
+   */
+  typecheck?: boolean;
+  /** The wrangler.jsonc of each Worker the main one binds (`services`), by Worker name. */
+  services?: Record<string, string>;
 }
+
+/** The Workers the duet Worker's wrangler.jsonc binds, by name, and where their configs are. */
+const LOCAL_SERVICES: Record<string, string> = { 'duet-typecheck': TYPECHECK_WRANGLER_CONFIG };
 
 export interface WorkerdServer {
   url: string;
@@ -33,30 +48,57 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
   // workerd enforces no CPU limit, so a loop in a Dynamic Worker would hold the whole process: locally
   // the loader sandbox runs only when asked for (`config.sandbox: 'loader'`, `--sandbox loader`).
   const config = readWorkerConfig({ ...options.config, sandbox: options.config?.sandbox ?? 'quickjs' });
+  const wrangler = readWranglerConfig(options.wranglerConfig ?? WRANGLER_CONFIG);
+  const services = wrangler.services.filter(
+    (service) => options.typecheck !== false || service.binding !== 'TYPECHECK',
+  );
+  const configs = { ...LOCAL_SERVICES, ...options.services };
+  const serviceConfigs = services.map(({ service }) => {
+    const path = configs[service];
+    if (!path) throw new Error(`duet serve --runtime workerd: no local config for Worker '${service}'`);
+    return readWranglerConfig(path);
+  });
+  // esbuild bundles in its own process while the specs parse here: the checker Worker's bundle (the
+  // TypeScript compiler) takes about as long as GitHub's spec.
+  const bundling = Promise.all(
+    [wrangler, ...serviceConfigs].map((worker) => bundleWorker(worker.main, { minify: worker.minify })),
+  );
+  bundling.catch(() => undefined);
   // A broken spec should stop the command now, not answer 500 from inside workerd later.
   await loadWorkerApis(config);
-  const wrangler = readWranglerConfig(options.wranglerConfig ?? WRANGLER_CONFIG);
-  const bundle = await bundleWorker(wrangler.main);
+  const [bundle, ...serviceBundles] = await bundling;
   const persistDir = join(resolve(options.dataDir), 'workerd');
   mkdirSync(persistDir, { recursive: true });
   const port = options.port ?? 8787;
   const host = options.host ?? '127.0.0.1';
   guardWorkerd();
-  const mf = new Miniflare({
-    name: wrangler.name,
-    modules: bundle.modules,
-    modulesRoot: bundle.modulesRoot,
-    compatibilityDate: wrangler.compatibilityDate,
-    compatibilityFlags: wrangler.compatibilityFlags,
+  const worker = (config: WranglerConfig, bundled: typeof bundle): WorkerOptions => ({
+    name: config.name,
+    modules: bundled.modules,
+    modulesRoot: bundled.modulesRoot,
+    compatibilityDate: config.compatibilityDate,
+    compatibilityFlags: config.compatibilityFlags,
     durableObjects: Object.fromEntries(
-      wrangler.durableObjects.map(({ name, className }) => [
+      config.durableObjects.map(({ name, className }) => [
         name,
-        { className, useSQLite: wrangler.sqliteClasses.includes(className) },
+        { className, useSQLite: config.sqliteClasses.includes(className) },
       ]),
     ),
+    workerLoaders: Object.fromEntries(config.workerLoaders.map((name) => [name, {}])),
+  });
+  const mf = new Miniflare({
+    // The first Worker gets the HTTP requests; the others are reached only through its bindings.
+    workers: [
+      {
+        ...worker(wrangler, bundle),
+        bindings: { DUET_CONFIG: JSON.stringify(config) },
+        serviceBindings: Object.fromEntries(
+          services.map(({ binding, service, entrypoint }) => [binding, { name: service, entrypoint }]),
+        ),
+      },
+      ...serviceConfigs.map((service, i) => worker(service, serviceBundles[i]!)),
+    ],
     durableObjectsPersist: persistDir,
-    workerLoaders: Object.fromEntries(wrangler.workerLoaders.map((name) => [name, {}])),
-    bindings: { DUET_CONFIG: JSON.stringify(config) },
     host,
     port,
   });

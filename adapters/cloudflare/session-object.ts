@@ -61,7 +61,7 @@ export class DuetSession {
 
   #app(): Promise<Duet> {
     if (!this.#duet) {
-      const duet = workerSetup(this.#env.DUET_CONFIG, this.#env.LOADER).then((setup) =>
+      const duet = workerSetup(this.#env.DUET_CONFIG, this.#env.LOADER, this.#env.TYPECHECK).then((setup) =>
         createDuet({
           ...setup.duet,
           sessions: actorSessions((tenant) => this.#system.namespace(SESSIONS, { tenant })),

@@ -34,6 +34,16 @@ const WorkerConfig = z.strictObject({
    * default when the binding exists), or `quickjs`, QuickJS in WASM in the request's own isolate.
    */
   sandbox: z.enum(['loader', 'quickjs']).optional(),
+  /**
+   * The type-check in the checker Worker (the `TYPECHECK` binding): how long a check may take, and how long
+   * checks are skipped after one failed, before snippets run with the syntax check alone.
+   */
+  typecheck: z
+    .strictObject({
+      timeoutMs: z.number().int().positive().optional(),
+      retryAfterMs: z.number().int().nonnegative().optional(),
+    })
+    .optional(),
 });
 
 export type DuetWorkerConfig = Omit<z.input<typeof WorkerConfig>, 'limits' | 'policy'> & {

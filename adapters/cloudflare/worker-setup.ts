@@ -5,6 +5,8 @@ import type { DuetConfig } from '../../src/duet.ts';
 import type { Sandbox } from '../../src/sandbox/types.ts';
 import { workerDocsAssets } from './docs-assets.ts';
 import { createLoaderSandbox, type WorkerLoader } from './loader-sandbox.ts';
+import { remoteTypeChecker } from './remote-typecheck.ts';
+import type { TypeCheckService } from './typecheck/protocol.ts';
 import { loadWorkerApis, readWorkerConfig, WorkerConfigError } from './worker-config.ts';
 import { createWorkersSandbox, WORKERS_SANDBOX_MEMORY_BYTES } from './workers-sandbox.ts';
 
@@ -24,12 +26,16 @@ const loaderSandboxes = new WeakMap<WorkerLoader, Sandbox>();
  * Built once per isolate and configuration: specs are parsed on the first request rather than at
  * module load, because workerd allows no I/O (a spec URL) outside a request. A failure is not kept,
  * so a spec URL that was down is fetched again by the next request. `loader` is the Worker's `LOADER`
- * binding, if it has one.
+ * binding and `typecheck` its `TYPECHECK` binding, if it has them.
  */
-export function workerSetup(rawConfig: unknown, loader?: WorkerLoader): Promise<WorkerSetup> {
-  const key = `${loader ? 'loader' : ''}:${typeof rawConfig === 'string' ? rawConfig : JSON.stringify(rawConfig ?? null)}`;
+export function workerSetup(
+  rawConfig: unknown,
+  loader?: WorkerLoader,
+  typecheck?: TypeCheckService,
+): Promise<WorkerSetup> {
+  const key = `${loader ? 'loader' : ''}:${typecheck ? 'typecheck' : ''}:${typeof rawConfig === 'string' ? rawConfig : JSON.stringify(rawConfig ?? null)}`;
   if (cached?.key !== key) {
-    const setup = buildSetup(rawConfig, loader);
+    const setup = buildSetup(rawConfig, loader, typecheck);
     cached = { key, setup };
     setup.catch(() => {
       if (cached?.setup === setup) cached = undefined;
@@ -38,7 +44,11 @@ export function workerSetup(rawConfig: unknown, loader?: WorkerLoader): Promise<
   return cached.setup;
 }
 
-async function buildSetup(rawConfig: unknown, loader: WorkerLoader | undefined): Promise<WorkerSetup> {
+async function buildSetup(
+  rawConfig: unknown,
+  loader: WorkerLoader | undefined,
+  typecheck: TypeCheckService | undefined,
+): Promise<WorkerSetup> {
   const config = readWorkerConfig(rawConfig);
   const apis = await loadWorkerApis(config);
   const memoryBytes = config.limits?.memoryBytes ?? WORKERS_SANDBOX_MEMORY_BYTES;
@@ -58,6 +68,11 @@ async function buildSetup(rawConfig: unknown, loader: WorkerLoader | undefined):
       // One JSON line per execution, kept by Workers Logs.
       log: jsonLogger((line) => console.log(line)),
       docsAssets: workerDocsAssets,
+      // One checker for the isolate's Worker and objects, so an outage of the checker Worker is logged once.
+      // The checker Worker builds the same catalog from the specs (credentials and policy stay here).
+      typeChecker: typecheck
+        ? remoteTypeChecker(typecheck, { specs: config.specs, demo: config.demo }, config.typecheck)
+        : undefined,
     },
     maxBodyBytes,
   };

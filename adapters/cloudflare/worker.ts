@@ -40,7 +40,7 @@ export default {
   async fetch(request: Request, env: DuetEnv): Promise<Response> {
     let setup: WorkerSetup;
     try {
-      setup = await workerSetup(env.DUET_CONFIG, env.LOADER);
+      setup = await workerSetup(env.DUET_CONFIG, env.LOADER, env.TYPECHECK);
     } catch (error) {
       return setupFailure(error);
     }

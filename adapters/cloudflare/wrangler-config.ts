@@ -1,6 +1,6 @@
 /** Reads wrangler.jsonc, so the local workerd runs with the same entry, dates, flags and objects as a deploy. */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Next to this file in the sources; from dist/adapters/cloudflare/, back in the sources' adapters/cloudflare/. */
@@ -12,6 +12,12 @@ function findWranglerConfig(): string {
 }
 
 export const WRANGLER_CONFIG: string = findWranglerConfig();
+/** The checker Worker's config (`duet-typecheck`, the duet Worker's TYPECHECK binding), beside the main one. */
+export const TYPECHECK_WRANGLER_CONFIG: string = join(
+  dirname(WRANGLER_CONFIG),
+  'typecheck',
+  'wrangler.jsonc',
+);
 
 export interface WranglerConfig {
   name: string;
@@ -23,6 +29,10 @@ export interface WranglerConfig {
   sqliteClasses: string[];
   /** Bindings of `worker_loaders` (Dynamic Workers). */
   workerLoaders: string[];
+  /** Service bindings to other Workers, by binding name (`services`). */
+  services: { binding: string; service: string; entrypoint?: string }[];
+  /** `minify`: whether wrangler minifies the bundle (the local launcher does the same). */
+  minify: boolean;
 }
 
 interface RawConfig {
@@ -33,6 +43,8 @@ interface RawConfig {
   durable_objects?: { bindings?: { name: string; class_name: string }[] };
   migrations?: { new_sqlite_classes?: string[] }[];
   worker_loaders?: { binding: string }[];
+  services?: { binding: string; service: string; entrypoint?: string }[];
+  minify?: boolean;
 }
 
 export function readWranglerConfig(path: string = WRANGLER_CONFIG): WranglerConfig {
@@ -53,5 +65,7 @@ export function readWranglerConfig(path: string = WRANGLER_CONFIG): WranglerConf
     })),
     sqliteClasses: (raw.migrations ?? []).flatMap((m) => m.new_sqlite_classes ?? []),
     workerLoaders: (raw.worker_loaders ?? []).map((l) => l.binding),
+    services: raw.services ?? [],
+    minify: raw.minify ?? false,
   };
 }
