@@ -1,4 +1,4 @@
-/** Which requests belong to a session's Durable Object: executes that name a session (REST or MCP), reads of its state and audit, approvals. */
+/** Which requests belong to a session's Durable Object: executes that name a session (REST or MCP), reads of its state, audit and summary, approvals and rejections. */
 import { SESSION_PATTERN } from '../../src/http/schemas.ts';
 
 export interface Routed {
@@ -12,8 +12,8 @@ export class MixedSessionsError extends Error {
   override name = 'MixedSessionsError';
 }
 
-const SESSION_READ = /^\/v1\/sessions\/([^/]+)\/(?:state|audit)$/;
-const SESSION_APPROVAL = /^\/v1\/sessions\/([^/]+)\/approvals$/;
+const SESSION_READ = /^\/v1\/sessions\/([^/]+)\/(?:state|audit|summary)$/;
+const SESSION_APPROVAL = /^\/v1\/sessions\/([^/]+)\/(?:approvals|rejections)$/;
 
 /** The Durable Object name of a session; a tenant's sessions never share an object with another's. */
 export function sessionObjectName(tenant: string, session: string): string {

@@ -89,6 +89,13 @@ export interface Executor {
    * response (`replayed: true`). Undefined for an unknown session or plan.
    */
   approve(session: string, plan: string, context?: ExecuteContext): Promise<ExecuteResponse | undefined>;
+  /**
+   * Checks `code` as a run would before it runs, without running it: `types` with a type checker, `syntax`
+   * without one (policy is not checked: it needs the calls a run makes). No diagnostics: it would run.
+   */
+  check(code: string): Promise<{ diagnostics: Diagnostic[]; checked: 'types' | 'syntax' }>;
+  /** What `check` (and every run) checks: `types` with a type checker, `syntax` without. */
+  readonly checks: 'types' | 'syntax';
 }
 
 type Mode = AuditEntry['mode'];
@@ -272,6 +279,22 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return { ok: true, js: stripped.code, typecheck: 'passed' };
   }
 
+  async function check(code: string): Promise<{ diagnostics: Diagnostic[]; checked: 'types' | 'syntax' }> {
+    const checked = options.typeChecker ? 'types' : 'syntax';
+    if (new TextEncoder().encode(code).byteLength > maxCodeBytes)
+      return { diagnostics: [{ message: `code is larger than the ${maxCodeBytes} byte limit` }], checked };
+    const stripped = stripTypes(code);
+    if (!stripped.ok || !options.typeChecker)
+      return { diagnostics: stripped.ok ? [] : stripped.diagnostics, checked };
+    const checker = options.typeChecker;
+    const diagnostics = await inSpan('duet.typecheck', {}, async (span) => {
+      const found = await checker.check(code, { fetch: allowFetch.length > 0 });
+      setAttributes(span, { 'duet.diagnostics': found.length });
+      return found;
+    });
+    return { diagnostics, checked };
+  }
+
   async function perform(job: Job): Promise<ExecuteResponse> {
     const prepared = await prepare(job);
     const { session, tenant } = job;
@@ -394,6 +417,16 @@ export function createExecutor(options: ExecutorOptions): Executor {
           const plan = await readPlan(records, planId);
           if (!plan) return undefined;
           if (plan.status === 'applied' && plan.response) return { ...plan.response, replayed: true };
+          if (plan.status === 'rejected') {
+            return refusedResponse(
+              {
+                kind: 'policy',
+                rule: 'approval',
+                message: `policy: refused by rule 'approval': plan ${plan.id} was rejected; make a new dry run`,
+              },
+              started,
+            );
+          }
           const job: Job = {
             code: plan.code,
             session,
@@ -742,7 +775,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     }
   }
 
-  return { execute, approve };
+  return { execute, approve, check, checks: options.typeChecker ? 'types' : 'syntax' };
 }
 
 function errorOf(refusal: Refusal): NonNullable<ExecuteResponse['error']> {

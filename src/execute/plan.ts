@@ -13,8 +13,13 @@ export interface StoredPlan {
   timeoutMs?: number;
   typecheck?: boolean;
   calls: PlannedCall[];
-  /** `applying`: an approval started it (a crash leaves it so, and it is never run again). */
-  status: 'pending' | 'applying' | 'applied';
+  /**
+   * `applying`: an approval started it (a crash leaves it so, and it is never run again); `rejected`: a
+   * person declined it, and an approval of it is refused.
+   */
+  status: 'pending' | 'applying' | 'applied' | 'rejected';
+  /** ISO time it was rejected. */
+  rejected?: string;
   /** The approved run's response, answered again to a retried approval. */
   response?: ExecuteResponse;
 }
@@ -32,6 +37,13 @@ const progressKey = (id: string, index: number) => progressPrefix(id) + String(i
 
 export async function readPlan(records: SessionRecords, id: string): Promise<StoredPlan | undefined> {
   return (await records.get(planKey(id))) as StoredPlan | undefined;
+}
+
+/** Every plan of a session, newest first. */
+export async function listPlans(records: SessionRecords): Promise<StoredPlan[]> {
+  const rows = await records.list({ prefix: planKey('') });
+  const plans = rows.map(([, value]) => value as StoredPlan);
+  return plans.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
 }
 
 export function writePlan(records: SessionRecords, plan: StoredPlan): Promise<void> {

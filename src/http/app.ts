@@ -12,6 +12,8 @@ import type { SessionStore } from '../execute/state.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { SearchIndex } from '../search/types.ts';
 import type { Authenticator } from '../tenant/auth.ts';
+import { registerCheckRoute } from './check-route.ts';
+import { consoleRoutes, isConsolePath, registerInfoRoute } from './console/index.ts';
 import { type DocsAssets, docsRoutes, isDocsPath } from './docs.ts';
 import { describeIssues, jsonError } from './errors.ts';
 import { handleMcpRequest } from './mcp.ts';
@@ -27,6 +29,7 @@ import {
   SearchResponse,
   SessionState,
 } from './schemas.ts';
+import { registerSessionRoutes } from './sessions-routes.ts';
 import { runSearch } from './tools.ts';
 
 export interface AppOptions {
@@ -182,7 +185,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
   const auth = options.auth;
   if (auth?.required) {
     app.use('*', async (c, next) => {
-      if (OPEN_PATHS.has(c.req.path) || isDocsPath(c.req.path)) return next();
+      if (OPEN_PATHS.has(c.req.path) || isDocsPath(c.req.path) || isConsolePath(c.req.path)) return next();
       const tenant = await auth.authenticate(c.req.header('authorization'));
       if (tenant === undefined) {
         c.header('WWW-Authenticate', 'Bearer realm="duet"');
@@ -273,6 +276,19 @@ export function createApp(options: AppOptions): OpenAPIHono {
     return c.json(response, statusOf(c, response)) as never;
   });
 
+  registerCheckRoute(app, executor);
+  registerSessionRoutes(app, { sessions: options.sessions, tenantOf });
+  registerInfoRoute(app, {
+    catalog,
+    version: options.version,
+    checks: executor.checks,
+    sessionsList: Boolean(options.sessions?.list && options.sessions.inspect),
+    // The agent's routes register themselves when a model is configured.
+    agent: () =>
+      app.routes.some((route) => route.method === 'POST' && route.path === '/v1/sessions/:id/messages'),
+    tenantOf,
+  });
+
   // With tokens configured the document says so, which gives the /docs explorer its Authorize button.
   if (auth?.required) {
     app.openAPIRegistry.registerComponent('securitySchemes', BEARER, {
@@ -291,6 +307,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
     },
   });
   app.route('/', docsRoutes(options.docsAssets));
+  app.route('/', consoleRoutes({ auth: Boolean(auth?.required), version: options.version ?? '0.0.0' }));
   app.on(['GET', 'POST', 'DELETE'], '/mcp', (c) =>
     handleMcpRequest(c.req.raw, {
       catalog,

@@ -199,3 +199,82 @@ export const AuditQuery = z.object({
 export const SessionState = z
   .object({ session: z.string(), state: z.record(z.string(), z.unknown()) })
   .openapi('SessionState');
+
+export const SessionListQuery = z.object({
+  cursor: z.string().max(2000).optional().openapi({ description: '`next` of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(200).optional().openapi({ description: 'Default 50' }),
+  q: z
+    .string()
+    .max(128)
+    .optional()
+    .openapi({ description: 'Only sessions whose id contains this (any case)' }),
+});
+
+export const SessionListEntry = z
+  .object({
+    session: z.string(),
+    runs: z.number().openapi({ description: 'Executions in its audit trail' }),
+    lastActivity: z.string().optional().openapi({ description: 'ISO time its latest run started' }),
+    pendingApprovals: z.number().openapi({ description: 'Dry-run plans waiting for approval' }),
+  })
+  .openapi('SessionListEntry');
+
+export const SessionList = z
+  .object({
+    sessions: z.array(SessionListEntry),
+    next: z.string().optional().openapi({ description: 'Pass as `cursor` for the next page' }),
+  })
+  .openapi('SessionList');
+
+export const StoredPlanBody = z
+  .object({
+    id: z.string(),
+    created: z.string(),
+    status: z.enum(['pending', 'applying', 'applied', 'rejected']),
+    code: z.string(),
+    calls: z.array(PlannedCall),
+    rejected: z.string().optional().openapi({ description: 'ISO time it was rejected' }),
+    response: z
+      .object({ ok: z.boolean(), result: z.unknown().optional(), error: ExecuteResponse.shape.error })
+      .optional()
+      .openapi({ description: "The approved run's outcome" }),
+  })
+  .openapi('StoredPlan');
+
+export const SessionSummary = z
+  .object({
+    session: z.string(),
+    runs: z.number(),
+    lastActivity: z.string().optional(),
+    pendingApprovals: z.number(),
+    plans: z.array(StoredPlanBody).openapi({ description: 'Newest first, at most 50' }),
+  })
+  .openapi('SessionSummary');
+
+export const RejectionRequest = z
+  .strictObject({ plan: z.string().min(1).max(100).openapi({ description: "The dry run's plan.id" }) })
+  .openapi('RejectionRequest');
+
+export const CheckRequest = z
+  .strictObject({
+    code: z
+      .string()
+      .min(1)
+      .max(200_000)
+      .openapi({ example: "return await demo.listTasks({ done: 'true' });" }),
+  })
+  .openapi('CheckRequest');
+
+export const CheckResponse = z
+  .object({
+    diagnostics: z
+      .array(z.object({ message: z.string(), line: z.number().optional(), column: z.number().optional() }))
+      .openapi({
+        description: 'Empty: the snippet would run. `line` and `column` are 1-based in the code sent',
+      }),
+    checked: z.enum(['types', 'syntax']).openapi({
+      description:
+        '`types`: type-checked against the catalog; `syntax`: only parsed (no type checker on this runtime)',
+    }),
+  })
+  .openapi('CheckResponse');

@@ -1,0 +1,112 @@
+/** A session's executions from its audit trail, newest first, each expandable to its code and calls. */
+import { useEffect, useState } from 'hono/jsx/dom';
+import { type AuditEntry, getJson, sessionPath } from './api.ts';
+import { clock, ms, plural } from './format.ts';
+import { Code } from './highlight.tsx';
+import { CallsTable, Outcome } from './run-result.tsx';
+
+/** Entries per page. */
+export const AUDIT_PAGE = 20;
+
+function Entry({ entry }: { entry: AuditEntry }) {
+  const [open, setOpen] = useState(false);
+  const id = `run-${entry.seq}`;
+  return (
+    <li class={`timeline-entry${entry.ok ? '' : ' failed'}`} data-seq={entry.seq}>
+      <button
+        type="button"
+        class="timeline-toggle"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen(!open)}
+      >
+        <span class="seq">#{entry.seq}</span>
+        <span class={`badge badge-mode mode-${entry.mode}`}>{entry.mode}</span>
+        <Outcome ok={entry.ok} kind={entry.errorKind} rule={entry.rule} />
+        <span class="timeline-meta">
+          {plural(entry.calls.length, 'call')} · {ms(entry.durationMs)}
+        </span>
+        <time class="timeline-time" datetime={entry.time}>
+          {clock(entry.time)}
+        </time>
+      </button>
+      {open ? (
+        <div id={id} class="timeline-detail">
+          {entry.error ? (
+            <p class="error-message">
+              <strong>{entry.errorKind}:</strong> {entry.error}
+            </p>
+          ) : null}
+          <dl class="facts">
+            <dt>Type-check</dt>
+            <dd>{entry.typecheck}</dd>
+            {entry.plan ? (
+              <>
+                <dt>Plan</dt>
+                <dd>
+                  <code>{entry.plan}</code>
+                </dd>
+              </>
+            ) : null}
+          </dl>
+          <Code code={entry.code} label={`code of run ${entry.seq}`} />
+          <CallsTable calls={entry.calls} caption={`API calls of run ${entry.seq}`} />
+        </div>
+      ) : null}
+    </li>
+  );
+}
+
+export function Timeline({ session, runs }: { session: string; runs: number }) {
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [start, setStart] = useState(runs);
+  const [error, setError] = useState('');
+  const [loading, setLoading] = useState(false);
+
+  const loadBefore = async (before: number) => {
+    const after = Math.max(0, before - AUDIT_PAGE);
+    setLoading(true);
+    try {
+      const page = await getJson<{ entries: AuditEntry[] }>(
+        `${sessionPath(session, 'audit')}?after=${after}&limit=${Math.max(1, before - after)}`,
+      );
+      setEntries((shown) => [...shown, ...page.entries.filter((e) => e.seq <= before).reverse()]);
+      setStart(after);
+      setError('');
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    setEntries([]);
+    setStart(runs);
+    if (runs > 0) void loadBefore(runs);
+  }, [session, runs]);
+
+  if (runs === 0) return <p class="muted">No runs yet.</p>;
+  return (
+    <div class="timeline">
+      {error ? (
+        <p class="error-message" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <p class="muted" aria-live="polite">
+        Showing runs {start + 1}–{runs} of {runs}, newest first.
+      </p>
+      <ol class="timeline-list" reversed>
+        {entries.map((entry) => (
+          <Entry key={entry.seq} entry={entry} />
+        ))}
+      </ol>
+      {start > 0 ? (
+        <button type="button" class="button more" disabled={loading} onClick={() => loadBefore(start)}>
+          {loading ? 'Loading…' : `Earlier runs (${start} more)`}
+        </button>
+      ) : null}
+    </div>
+  );
+}
