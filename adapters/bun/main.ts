@@ -1,7 +1,7 @@
 /** `duet serve --runtime bun`: the same server on Bun.serve, started by the Node CLI with a JSON config. */
 
 import { fetchText } from '../../src/catalog/index.ts';
-import { duetFromConfig, listeningLine, readServeConfig } from '../../src/config/serve-config.ts';
+import { duetFromConfig, inDataDir, listeningLine, readServeConfig } from '../../src/config/serve-config.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
 import { bunDocsAssets } from './docs-assets.ts';
 import { createProcessSandbox } from './sandbox-pool.ts';
@@ -55,7 +55,15 @@ const cluster = config.store
       leaseMs: config.leaseMs,
     })
   : undefined;
-const durable = cluster ?? openBunSessions(config.data);
+const durable =
+  cluster ??
+  (() => {
+    try {
+      return openBunSessions(config.data);
+    } catch (error) {
+      throw inDataDir(config.data, error);
+    }
+  })();
 const duet = await duetFromConfig(config, {
   readSource,
   sandbox,

@@ -1,6 +1,6 @@
 /** `duet serve --runtime deno`: the same server on Deno.serve, started by the Node CLI with a JSON config. */
 
-import { duetFromConfig, listeningLine, readServeConfig } from '../../src/config/serve-config.ts';
+import { duetFromConfig, inDataDir, listeningLine, readServeConfig } from '../../src/config/serve-config.ts';
 import { parseLimitFlags } from '../../src/sandbox/limit-flags.ts';
 import { denoDocsAssets } from './docs-assets.ts';
 import { readDenoSource } from './read-source.ts';
@@ -50,7 +50,11 @@ listenPort = config.port;
 const { limits, pool } = parseLimitFlags(config.sandboxLimits);
 const sandbox = createProcessSandbox({ ...pool, memoryBytes: limits.memoryBytes });
 // On Deno Deploy the managed KV store needs no path; locally the store lives in --data.
-const durable = await openDenoSessions(Deno.env.get('DENO_DEPLOYMENT_ID') ? undefined : config.data);
+const durable = await openDenoSessions(Deno.env.get('DENO_DEPLOYMENT_ID') ? undefined : config.data).catch(
+  (error) => {
+    throw inDataDir(config.data, error);
+  },
+);
 const duet = await duetFromConfig(config, {
   readSource: readDenoSource,
   sandbox,

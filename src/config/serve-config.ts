@@ -114,6 +114,12 @@ export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces)
   });
 }
 
+/** Names `--data DIR` in a store's opening error unless the message already does. */
+export function inDataDir(dir: string, error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.includes(dir) ? (error as Error) : new Error(`--data ${dir}: ${message}`, { cause: error });
+}
+
 /**
  * The one log line a server prints once it listens; tools (and tests) read `url` from it. It names the
  * pages a person opens next (`/docs`), so a user who only sees the terminal finds them.
