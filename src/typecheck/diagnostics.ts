@@ -4,6 +4,7 @@ import { operationSignature } from '../catalog/declarations.ts';
 import type { Api } from '../catalog/types.ts';
 import type { Diagnostic } from '../execute/types.ts';
 import { editDistance, suggestOperations } from '../search/suggest-operations.ts';
+import { nodeAt } from './node-at.ts';
 
 /** TypeScript's "Property 'x' does not exist on type 'y'" (2551 with its own "Did you mean"). */
 const NO_SUCH_PROPERTY = new Set([2339, 2551]);
@@ -75,19 +76,6 @@ export function toDiagnostic(diagnostic: ts.Diagnostic, context: MapContext): Di
     out.column = line < 1 ? 1 : character + 1;
   }
   return out;
-}
-
-/** The innermost node starting at `start`. */
-function nodeAt(file: ts.SourceFile, start: number): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (node.getStart(file) <= start && start < node.getEnd()) {
-      found = node;
-      ts.forEachChild(node, visit);
-    }
-  };
-  visit(file);
-  return found;
 }
 
 /** `github.issues.create` -> ['issues', 'create']: the names accessed after the API global. */

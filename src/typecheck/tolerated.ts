@@ -5,6 +5,7 @@
  * wrong level, reading a response field that does not exist.
  */
 import ts from 'typescript';
+import { nodeAt } from './node-at.ts';
 
 /** "Cannot find name" and its variants that suggest installing Node or DOM types. */
 const CANNOT_FIND_NAME = new Set([2304, 2580, 2581, 2582, 2584, 2591, 2592, 2593, 2867, 2868]);
@@ -27,19 +28,6 @@ export function isTolerated(
   if (ARITHMETIC_OPERAND.has(code)) return isDateOperand(nodeAt(file, diagnostic.start), checker());
   if (NO_SUCH_PROPERTY.has(code)) return isOnSomeUnionMember(nodeAt(file, diagnostic.start), checker());
   return false;
-}
-
-/** The innermost node starting at `start`. */
-function nodeAt(file: ts.SourceFile, start: number): ts.Node | undefined {
-  let found: ts.Node | undefined;
-  const visit = (node: ts.Node): void => {
-    if (node.getStart(file) <= start && start < node.getEnd()) {
-      found = node;
-      ts.forEachChild(node, visit);
-    }
-  };
-  visit(file);
-  return found;
 }
 
 /**
