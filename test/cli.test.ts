@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, runCli, startServer } from './support/cli.ts';
 import { githubSpecPath } from './support/github.ts';
@@ -10,11 +13,18 @@ describe('duet CLI', () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('serve');
-    for (const command of ['serve', 'search', 'execute']) {
+    // Every command answers --help (and -h, wherever it stands) instead of running: `bench` would
+    // otherwise run the whole benchmark, `mcp` wait on stdin, `serve` listen.
+    const commands = ['serve', 'search', 'execute', 'mcp', 'sessions', 'audit', 'tokens', 'bench'];
+    for (const command of commands) {
       const out = await runCli([command, '--help']);
-      expect(out.code).toBe(0);
+      expect(out.code, `${command} --help`).toBe(0);
       expect(out.stdout).toContain(`duet ${command}`);
+      expect(help.stdout).toContain(`  ${command} `);
     }
+    const late = await runCli(['search', 'x', '--limit', '3', '-h']);
+    expect(late.stdout).toContain('Usage: duet search');
+    expect((await runCli(['help', 'audit'])).stdout).toContain('Usage: duet audit');
     const version = await runCli(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
@@ -23,6 +33,9 @@ describe('duet CLI', () => {
     const unknown = await runCli(['frobnicate']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    expect(unknown.stderr).toContain('serve, search, execute, mcp, sessions, audit, tokens, bench');
+    const benchFlag = await runCli(['bench', '--quik']);
+    expect(benchFlag.code).toBe(2);
     const flag = await runCli(['search', 'x', '--nope']);
     expect(flag.code).toBe(2);
     const missing = await runCli(['search', 'x', '--spec', '/does/not/exist.json']);
@@ -123,6 +136,9 @@ describe('duet serve, end to end', () => {
   it('serves the bundled demo API with no --spec and answers JSON errors', async () => {
     const server = await startServer([]);
     try {
+      // The startup line points a person at the docs.
+      expect(server.stderr()).toContain(`"docs":"${server.url}/docs"`);
+      expect(server.stderr()).toContain(`(API docs: ${server.url}/docs)`);
       const res = await fetch(`${server.url}/v1/execute`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -198,4 +214,70 @@ describe('duet serve --runtime: the same server on Bun and Deno', () => {
       }
     });
   }
+});
+
+describe('duet sessions and duet audit', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('list the sessions a running server keeps and print their audit trails', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'duet-sessions-'));
+    dirs.push(data);
+    const server = await startServer(['--data', data, '--token', 'acme=secret-acme-token']);
+    try {
+      const run = async (session: string, code: string) =>
+        (await fetch(`${server.url}/v1/execute`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: 'Bearer secret-acme-token' },
+          body: JSON.stringify({ code, session }),
+        }).then((r) => r.json())) as any;
+      expect(await run('alpha', "await state.put('n', 1); return 1")).toMatchObject({ ok: true });
+      expect(await run('alpha', "throw new Error('boom')")).toMatchObject({ ok: false });
+      expect(await run('beta', 'return 2')).toMatchObject({ ok: true });
+
+      // Read while the server holds --data.
+      const listed = await runCli(['sessions', '--data', data, '--json']);
+      expect(listed.code, listed.stderr).toBe(0);
+      const { sessions } = JSON.parse(listed.stdout);
+      expect(sessions).toMatchObject([
+        { tenant: 'acme', session: 'alpha', runs: 2 },
+        { tenant: 'acme', session: 'beta', runs: 1 },
+      ]);
+      expect(Date.parse(sessions[0].lastActivity)).toBeGreaterThan(Date.now() - 600_000);
+      const table = await runCli(['sessions', '--data', data]);
+      expect(table.stdout.split('\n')[0]).toMatch(/^TENANT\s+SESSION\s+RUNS\s+LAST RUN$/);
+      expect(table.stdout).toMatch(/^acme\s+alpha\s+2\s+\d{4}-/m);
+      expect((await runCli(['sessions', '--data', data, '--tenant', 'other', '--json'])).stdout).toContain(
+        '"sessions": []',
+      );
+
+      const jsonl = await runCli(['audit', 'alpha', '--data', data, '--tenant', 'acme', '--jsonl']);
+      expect(jsonl.code, jsonl.stderr).toBe(0);
+      const entries = jsonl.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(entries.map((e) => [e.seq, e.ok, e.session])).toEqual([
+        [1, true, 'alpha'],
+        [2, false, 'alpha'],
+      ]);
+      const json = JSON.parse(
+        (await runCli(['audit', 'alpha', '--data', data, '--tenant', 'acme', '--json'])).stdout,
+      );
+      expect(json.entries).toEqual(entries);
+      const text = await runCli(['audit', 'alpha', '--data', data, '--tenant', 'acme']);
+      expect(text.stdout).toMatch(/^#1 .* run .* ok$/m);
+      expect(text.stdout).toContain("throw new Error('boom')");
+      const missing = await runCli(['audit', 'alpha', '--data', data]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain("no session 'alpha' in");
+    } finally {
+      expect(await server.stop('SIGTERM')).toBe(0);
+    }
+    const nothing = await runCli(['sessions', '--data', join(data, 'nope')]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain(`no sessions in ${join(data, 'nope')}`);
+  });
 });
