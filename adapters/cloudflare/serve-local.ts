@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Miniflare, type WorkerOptions } from 'miniflare';
-import { bundleWorker } from './bundle-worker.ts';
+import { bundleWorker, type WorkerBundle } from './bundle-worker.ts';
 import { type DuetWorkerConfig, loadWorkerApis, readWorkerConfig } from './worker-config.ts';
 import { guardWorkerd } from './workerd-guard.ts';
 import {
@@ -34,6 +34,23 @@ export interface ServeWorkerdOptions {
   services?: Record<string, string>;
 }
 
+/**
+ * Bundles made in this process, by entry: a process that starts workerd again (a restart, tests) does not
+ * bundle the TypeScript compiler again (1-2 s).
+ */
+const bundles = new Map<string, Promise<WorkerBundle>>();
+
+function bundleOnce(worker: WranglerConfig): Promise<WorkerBundle> {
+  const key = `${worker.main}:${worker.minify}`;
+  let bundle = bundles.get(key);
+  if (!bundle) {
+    bundle = bundleWorker(worker.main, { minify: worker.minify });
+    bundles.set(key, bundle);
+    bundle.catch(() => bundles.delete(key));
+  }
+  return bundle;
+}
+
 /** The Workers the duet Worker's wrangler.jsonc binds, by name, and where their configs are. */
 const LOCAL_SERVICES: Record<string, string> = { 'duet-typecheck': TYPECHECK_WRANGLER_CONFIG };
 
@@ -60,9 +77,7 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
   });
   // esbuild bundles in its own process while the specs parse here: the checker Worker's bundle (the
   // TypeScript compiler) takes about as long as GitHub's spec.
-  const bundling = Promise.all(
-    [wrangler, ...serviceConfigs].map((worker) => bundleWorker(worker.main, { minify: worker.minify })),
-  );
+  const bundling = Promise.all([wrangler, ...serviceConfigs].map(bundleOnce));
   bundling.catch(() => undefined);
   // A broken spec should stop the command now, not answer 500 from inside workerd later.
   await loadWorkerApis(config);
@@ -72,7 +87,7 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
   const port = options.port ?? 8787;
   const host = options.host ?? '127.0.0.1';
   guardWorkerd();
-  const worker = (config: WranglerConfig, bundled: typeof bundle): WorkerOptions => ({
+  const worker = (config: WranglerConfig, bundled: WorkerBundle): WorkerOptions => ({
     name: config.name,
     modules: bundled.modules,
     modulesRoot: bundled.modulesRoot,
