@@ -1,0 +1,71 @@
+/** Stage 3, run: the checked snippet in the sandbox, its host calls answered by the host-call handler. */
+import type { RunJournal } from '../audit/run-journal.ts';
+import { isSandboxOverloaded } from '../sandbox/overloaded.ts';
+import type { HostFunction, RunResult } from '../sandbox/types.ts';
+import type { HostCalls } from './host-calls.ts';
+import { type Approval, type ExecutorSettings, errorOf, type Job, type Run } from './pipeline.ts';
+import type { StateStore } from './state.ts';
+import type { ExecuteResponse } from './types.ts';
+
+export interface RunOptions {
+  approval?: Approval;
+  journal?: RunJournal;
+}
+
+export type RunSnippet = (
+  job: Job,
+  code: string,
+  state: StateStore,
+  options?: RunOptions,
+) => Promise<{ response: ExecuteResponse; run: Run }>;
+
+export function runStage(settings: ExecutorSettings, host: HostCalls): RunSnippet {
+  return async (job, code, state, options = {}) => {
+    const limits = { ...settings.limits, timeoutMs: job.timeoutMs ?? settings.limits.timeoutMs };
+    // Aborted when the run ends, however it ends: the sandbox enforces the time limit (a timer here would
+    // also count time spent waiting for a worker and cut off calls of a run that started late).
+    const abort = new AbortController();
+    const run: Run = {
+      tenant: job.tenant,
+      session: job.session,
+      mode: job.mode,
+      calls: [],
+      state,
+      signal: abort.signal,
+      planned: [],
+      approval: options.approval,
+      journal: options.journal,
+    };
+    const answer: HostFunction = (call) => host(call, run);
+    let result: RunResult;
+    try {
+      result = await settings.sandbox.run(
+        {
+          code,
+          bindings: { apis: settings.apis, state: true, fetch: settings.allowFetch.length > 0 },
+          limits,
+        },
+        answer,
+      );
+    } catch (error) {
+      if (!isSandboxOverloaded(error)) throw error;
+      const { message, retryAfterSeconds } = error;
+      const response: ExecuteResponse = {
+        ok: false,
+        error: { kind: 'overloaded', message, retryAfterSeconds },
+        logs: [],
+        calls: run.calls,
+        durationMs: 0,
+      };
+      return { response, run };
+    } finally {
+      abort.abort(new Error('run finished'));
+    }
+    const base = { logs: result.logs, calls: run.calls, durationMs: 0 };
+    let response: ExecuteResponse;
+    if (run.refusal && !result.ok) response = { ok: false, error: errorOf(run.refusal), ...base };
+    else if (result.ok) response = { ok: true, result: result.result, ...base };
+    else response = { ok: false, error: result.error, ...base };
+    return { response, run };
+  };
+}
