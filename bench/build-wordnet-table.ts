@@ -13,7 +13,7 @@ import { createDemoApi, demoDocument } from '../src/demo/tasks-api.ts';
 import { stem } from '../src/search/porter-stemmer.ts';
 import { splitWords } from '../src/search/split-words.ts';
 import { STOPWORDS } from '../src/search/stopwords.ts';
-import { ABBREVIATIONS } from '../src/search/vocabulary.ts';
+import { ABBREVIATIONS, PARTICLES } from '../src/search/vocabulary.ts';
 import { evalApis } from './eval-catalog.ts';
 import { readWordNet, type Sense, type WordNet, wordnetDirectory } from './wordnet-data.ts';
 
@@ -131,9 +131,6 @@ async function catalogTerms(): Promise<Set<string>> {
   }
   return terms;
 }
-
-/** A two-word verb whose second word is a particle ("kick out", "give back", "call off"). */
-const PARTICLES = new Set('up down out off in on back over away through about along around'.split(' '));
 
 /** Lemmas are keys as they are (the query side finds a word's lemma, "shipped" -> "ship"). */
 function keyOf(word: string): string | undefined {

@@ -8,6 +8,7 @@ import {
   DETERMINERS,
   type Expansion,
   type Intent,
+  PARTICLES,
   PHRASAL_VERBS,
   QUESTION_WORDS,
   REQUEST_FRAMES,
@@ -29,10 +30,7 @@ const WORDNET_WEIGHT = 0.5;
 const KNOWN_WORD_FACTOR = 0.5;
 /** How strongly an unknown verb must relate to a known one ("kick out" -> remove) to take its intent. */
 const INFER_INTENT = 0.3;
-/** Particles of two-word verbs, and how far a particle may follow its verb ("kick the user out"). */
-const PARTICLES: ReadonlySet<string> = new Set(
-  'up down out off in on back over away through about along around'.split(' '),
-);
+/** How far a particle may follow its verb ("kick the user out"). */
 const PARTICLE_REACH = 4;
 /** Words after a verb that show it is used as a verb ("phone them", "undo it"), besides determiners. */
 const OBJECT_PRONOUNS: ReadonlySet<string> = new Set(

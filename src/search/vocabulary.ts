@@ -225,6 +225,11 @@ export const PHRASAL_VERBS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
+/** Second words of two-word verbs ("kick out", "give back"): WordNet lists those verbs with these. */
+export const PARTICLES: ReadonlySet<string> = new Set(
+  'up down out off in on back over away through about along around'.split(' '),
+);
+
 /** A query opening with one of these asks for information ("how" is not one: "how do I create ..."). */
 export const QUESTION_WORDS: ReadonlySet<string> = new Set(['who', 'whom', 'which', 'what', 'whose']);
 
