@@ -7,10 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorker } from '../adapters/cloudflare/bundle-worker.ts';
 import { serveWorkerd, type WorkerdServer } from '../adapters/cloudflare/serve-local.ts';
 import { readWorkerConfig } from '../adapters/cloudflare/worker-config.ts';
-import { TYPECHECK_WRANGLER_CONFIG, WRANGLER_CONFIG } from '../adapters/cloudflare/wrangler-config.ts';
+import { guardWorkerd } from '../adapters/cloudflare/workerd-guard.ts';
+import {
+  readWranglerConfig,
+  TYPECHECK_WRANGLER_CONFIG,
+  WRANGLER_CONFIG,
+} from '../adapters/cloudflare/wrangler-config.ts';
 import { type Client, client, INCREMENT, postAlone } from './runtimes/workerd/http-client.ts';
 import { githubSpecPath } from './support/github.ts';
 import { startUpstream } from './support/upstream.ts';
@@ -261,13 +268,14 @@ describe('duet Worker configured by DUET_CONFIG', () => {
 describe('wrangler', () => {
   const wrangler = join(root, 'node_modules/wrangler/bin/wrangler.js');
   /** `wrangler deploy --dry-run` of one config: its output and the gzipped size of what it would upload. */
-  async function dryRun(config: string) {
+  async function dryRun(config: string, use?: (outdir: string, files: string[]) => Promise<void>) {
     const outdir = mkdtempSync(join(tmpdir(), 'duet-wrangler-'));
     try {
       const args = ['deploy', '--dry-run', '--config', config, '--outdir', outdir];
       const { code, output } = await run(process.execPath, [wrangler, ...args]);
       const files = readdirSync(outdir).filter((name) => !/\.(map|md)$/.test(name));
       const gzipped = files.reduce((sum, name) => sum + gzipSync(readFileSync(join(outdir, name))).length, 0);
+      if (code === 0) await use?.(outdir, files);
       return { code, output, files, gzipped };
     } finally {
       rmSync(outdir, { recursive: true, force: true });
@@ -284,9 +292,61 @@ describe('wrangler', () => {
     expect(gzipped).toBeLessThan(3 * 1000 * 1000);
   });
 
-  it('bundles the checker Worker with the TypeScript compiler and only the lib files it needs', async () => {
-    const { code, output, files, gzipped } = await dryRun(TYPECHECK_WRANGLER_CONFIG);
+  it('bundles the checker Worker with the TypeScript compiler and only the lib files it needs; that bundle checks in workerd', async () => {
+    let misspelt: any;
+    let correct: any;
+    const { code, output, files, gzipped } = await dryRun(
+      TYPECHECK_WRANGLER_CONFIG,
+      async (outdir, files) => {
+        // wrangler's own bundle (minified, lib files as Text modules) behind the duet Worker: what a deploy runs.
+        const main = readWranglerConfig(WRANGLER_CONFIG);
+        const bundle = await bundleWorker(main.main);
+        guardWorkerd();
+        const mf = new Miniflare({
+          workers: [
+            {
+              name: 'duet',
+              modules: bundle.modules,
+              modulesRoot: bundle.modulesRoot,
+              compatibilityDate: main.compatibilityDate,
+              durableObjects: { DUET_SESSIONS: { className: 'DuetSession', useSQLite: true } },
+              bindings: { DUET_CONFIG: JSON.stringify({ sandbox: 'quickjs' }) },
+              serviceBindings: { TYPECHECK: { name: 'duet-typecheck' } },
+            },
+            {
+              name: 'duet-typecheck',
+              modulesRoot: outdir,
+              modules: ['worker.js', ...files.filter((name) => name !== 'worker.js')].map((name) => ({
+                type: name.endsWith('.d.ts') ? ('Text' as const) : ('ESModule' as const),
+                path: join(outdir, name),
+              })),
+              compatibilityDate: main.compatibilityDate,
+            },
+          ],
+        });
+        try {
+          const worker = (await mf.getWorker('duet')) as unknown as {
+            fetch(url: string, init: RequestInit): Promise<Response>;
+          };
+          const execute = async (code: string) =>
+            (
+              await worker.fetch('http://duet/v1/execute', {
+                method: 'POST',
+                headers: { 'content-type': 'application/json' },
+                body: JSON.stringify({ code }),
+              })
+            ).json();
+          misspelt = await execute('const n = 1;\nreturn await demo.listTask({});');
+          correct = await execute('return (await demo.listTasks({})).length;');
+        } finally {
+          await mf.dispose();
+        }
+      },
+    );
     expect(code, output).toBe(0);
+    expect(misspelt.error).toMatchObject({ kind: 'typecheck', diagnostics: [{ line: 2 }] });
+    expect(misspelt.error.message).toContain("Did you mean 'listTasks'?");
+    expect(correct).toMatchObject({ ok: true, result: 0 });
     const libs = files.filter((name) => /lib\.[\w.]+\.d\.ts$/.test(name));
     expect(libs.length).toBeGreaterThan(0);
     expect(libs.length).toBe(
