@@ -104,6 +104,8 @@ if (cluster) {
   );
 }
 console.error(listeningLine(url, duet, 'bun'));
+// The type-checker loads now rather than in the first user's execute.
+void duet.warm();
 // Started: from now on an unexpected error keeps its stack.
 process.off('uncaughtException', startupFailed);
 process.off('unhandledRejection', startupFailed);
