@@ -158,7 +158,10 @@ async function sqliteLoads(backend: SqliteBackend): Promise<string | undefined> 
   }
 }
 
-export async function actorStorageBench(options: Partial<BenchTiming> = {}): Promise<string> {
+/** Every adapter's rows (ops/s through duet and raw), and the adapters that could not be measured, with why. */
+export async function actorStorageRows(
+  options: Partial<BenchTiming> = {},
+): Promise<{ rows: BenchRow[]; skipped: string[]; seconds: number; timing: BenchTiming }> {
   const timing: BenchTiming = { ms: options.ms ?? 100, rounds: options.rounds ?? 5 };
   const timingArg = JSON.stringify(timing);
   const rows: BenchRow[] = [];
@@ -201,9 +204,13 @@ export async function actorStorageBench(options: Partial<BenchTiming> = {}): Pro
   );
   rows.push(...(await unstorageBench('memory', timing)));
   rows.push(...(await unstorageBench('fs', timing)));
+  return { rows, skipped, seconds: (performance.now() - started) / 1000, timing };
+}
 
+export async function actorStorageBench(options: Partial<BenchTiming> = {}): Promise<string> {
+  const { rows, skipped, seconds: elapsed, timing } = await actorStorageRows(options);
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  const seconds = elapsed.toFixed(0);
   return table(
     `actor storage vs its raw backend, every adapter (small JSON values, 1,000 keys; best of ${timing.rounds} alternating ${timing.ms} ms rounds per side; ratio = time per op through duet / raw; ${seconds} s)`,
     ['runtime', 'adapter', 'raw backend', 'operation', 'raw ops/s', 'duet ops/s', 'ratio'],

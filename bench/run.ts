@@ -1,162 +1,356 @@
-/** duet's benchmark on Node: spec load, search latency and execute latency, each beside a baseline. */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { createWorkerSandbox } from '../adapters/node/sandbox-pool.ts';
-import { buildApi, parseSpecText } from '../src/catalog/index.ts';
-import { createDuet } from '../src/duet.ts';
-import { createQuickJSSandbox } from '../src/sandbox/index.ts';
-import { createSearchIndex } from '../src/search/index.ts';
-import { actorStorageBench } from './actor-storage.ts';
-import { sandboxBench } from './sandbox.ts';
-import { searchEval } from './search-eval.ts';
-import { ms, sample, table } from './stats.ts';
-import { typecheckBench } from './typecheck.ts';
+/**
+ * duet's portability benchmark: the same workload on every runtime, in fresh processes, the runtime order
+ * reversed each round, with the peers on the same snippets and queries; results kept and drawn.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { packageRoot } from '../adapters/node/package-info.ts';
+import { actorStorageRows } from './actor-storage.ts';
+import { type Budgets, FULL, QUICK } from './budgets.ts';
+import { jitMs } from './jit.ts';
+import type { BenchOptions, Part } from './options.ts';
+import { ensurePeers, installedVersion, runProbe } from './peer-runner.ts';
+import { startServer, stopAll } from './processes.ts';
+import { type Progress, progress } from './progress.ts';
+import { writeResults } from './report.ts';
+import type {
+  BenchResult,
+  RivetkitResult,
+  RuntimeResult,
+  SandboxPeerResult,
+  ServerRound,
+  Skipped,
+} from './result-types.ts';
+import { BIN, machine, type Runtime, runtimes, runtimeVersions } from './runtimes.ts';
+import { searchPeers } from './search-peers.ts';
+import { cpuLoop, latency, leakCheck, serverRss, throughput, warmUp } from './server-bench.ts';
+import { checkedCorpus, fourSpecs, githubSpec, tuningQueries } from './snippets.ts';
+import { startUpstream, type Upstream } from './upstream.ts';
 
-const queries = [
-  'create an issue',
-  'list issues in a repository',
-  'delete a repository',
-  'merge a pull request',
-  'get the authenticated user',
-  'star a repo',
-  'add a label to an issue',
-  'list commits on a branch',
-  'create a gist',
-  'list organization members',
-  'update a release',
-  'download a workflow run log',
-  'add a collaborator',
-  'list webhooks for a repository',
-  'create a deploy key',
-  'get a file from a repo',
-];
+export const SANDBOX_PEERS = [
+  'duet',
+  'duet-pool',
+  'code-mode',
+  'run',
+  'sebastianwessel-quickjs',
+  'quickjs-emscripten',
+  'vm',
+] as const;
 
-async function specLoad(path: string): Promise<string> {
-  const text = await readFile(path, 'utf8');
-  const cold = performance.now();
-  const api = buildApi(parseSpecText(text, path), { source: path, name: 'github' });
-  createSearchIndex(api.operations);
-  const coldMs = performance.now() - cold;
-  const parse = await sample(5, () => JSON.parse(text), 1);
-  const full = await sample(
-    5,
-    () => createSearchIndex(buildApi(parseSpecText(text, path), { source: path, name: 'github' }).operations),
-    1,
-  );
-  const index = await sample(10, () => createSearchIndex(api.operations), 2);
-  return table(
-    `GitHub REST spec (${(text.length / 1e6).toFixed(1)} MB, ${api.operations.length} operations): load and index`,
-    ['step', 'p50', 'ratio to JSON.parse'],
-    [
-      ['JSON.parse alone (baseline)', ms(parse.p50), '1.00x'],
-      [
-        'parse + build catalog + index (cold, first in process)',
-        ms(coldMs),
-        `${(coldMs / parse.p50).toFixed(2)}x`,
-      ],
-      ['parse + build catalog + index (warm)', ms(full.p50), `${(full.p50 / parse.p50).toFixed(2)}x`],
-      ['search index build only', ms(index.p50), `${(index.p50 / parse.p50).toFixed(2)}x`],
-    ],
-  );
+/** The package each sandbox peer is, for its version (duet's rows are this checkout). */
+const PEER_PACKAGES: Record<string, string | undefined> = {
+  'code-mode': '@ai-sdk/code-mode',
+  run: 'run',
+  'sebastianwessel-quickjs': '@sebastianwessel/quickjs',
+  'quickjs-emscripten': 'quickjs-emscripten',
+};
+
+/** The environment a user's shell has: without what `npm run` adds (node_modules/.bin on PATH, npm_*). */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!/^npm_/i.test(name)) env[name] = value;
+  env.PATH = (process.env.PATH ?? '')
+    .split(':')
+    .filter((dir) => !/node_modules\/\.bin\/?$/.test(dir) && !/node-gyp-bin/.test(dir))
+    .join(':');
+  return env;
 }
 
-async function searchLatency(path: string): Promise<string> {
-  const doc = JSON.parse(await readFile(path, 'utf8'));
-  const rows: string[][] = [];
-  for (const copies of [1, 3]) {
-    const ops = Array.from(
-      { length: copies },
-      (_, i) => buildApi(doc, { source: path, name: `github${i || ''}` }).operations,
-    ).flat();
-    const index = createSearchIndex(ops);
-    const texts = ops.map((op) => `${op.summary} ${op.path}`.toLowerCase());
-    let q = 0;
-    // Baseline: the least a search can do, a substring scan of every summary and path.
-    const scan = await sample(2000, () => {
-      const words = queries[q++ % queries.length].split(' ');
-      return texts.filter((t) => words.some((w) => t.includes(w))).length;
-    });
-    const ranked = await sample(2000, () => index.search(queries[q++ % queries.length], { limit: 10 }));
-    rows.push([
-      `${ops.length}`,
-      ms(scan.p50),
-      ms(ranked.p50),
-      ms(ranked.p95),
-      `${(ranked.p50 / scan.p50).toFixed(2)}x`,
-    ]);
-  }
-  return table(
-    'search latency (16 agent-phrased queries, limit 10)',
-    ['operations', 'substring scan p50 (baseline)', 'duet search p50', 'duet search p95', 'ratio'],
-    rows,
-  );
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 400);
+
+function tempData(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'duet-bench-data-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-async function executeLatency(): Promise<string> {
-  const pool = createWorkerSandbox();
-  const local = createQuickJSSandbox();
-  const viaPool = createDuet({ sandbox: pool });
-  const viaLocal = createDuet({ sandbox: local });
-  const post = (app: typeof viaPool.app, code: string) =>
-    Promise.resolve(
-      app.request('/v1/execute', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code }),
-      }),
-    ).then((r) => r.json());
-  const health = await sample(2000, () => viaPool.app.request('/healthz'));
-  const direct = await sample(1000, () =>
-    local.run(
-      {
-        code: 'return 1 + 1',
-        bindings: { apis: {}, state: false, fetch: false },
-        limits: {
-          timeoutMs: 1000,
-          memoryBytes: 32 << 20,
-          stackBytes: 256 << 10,
-          maxResultBytes: 1 << 20,
-          maxLogLines: 100,
-          maxLogBytes: 1 << 16,
-          maxCalls: 10,
-          maxConcurrentCalls: 10,
-        },
-      },
-      async () => undefined,
-    ),
-  );
-  const inProcess = await sample(1000, () => post(viaLocal.app, 'return 1 + 1'));
-  const trivial = await sample(1000, () => post(viaPool.app, 'return 1 + 1'));
-  const oneCall = await sample(500, () => post(viaPool.app, 'return (await demo.listTasks()).length'));
-  await pool.close();
-  await local.close();
-  const row = (name: string, s: { p50: number; p95: number }) => [
-    name,
-    ms(s.p50),
-    ms(s.p95),
-    `${(s.p50 / health.p50).toFixed(1)}x`,
+interface Context {
+  budgets: Budgets;
+  parts: Set<Part>;
+  progress: Progress;
+  upstream?: Upstream;
+  rounds: number;
+}
+
+async function coldStarts(
+  runtime: Runtime,
+  result: RuntimeResult,
+  round: number,
+  ctx: Context,
+): Promise<void> {
+  const paths: ['direct' | 'npx', string, string[]][] = [
+    ['direct', runtime.launcher, [BIN, 'serve', ...runtime.flags]],
   ];
-  return table(
-    'execute latency, server time (in-process HTTP requests to the Hono app; fresh QuickJS context per run)',
-    ['request', 'p50', 'p95', 'ratio to /healthz'],
-    [
-      row('GET /healthz (baseline)', health),
-      row('QuickJS run in-process, no HTTP (`return 1 + 1`)', direct),
-      row('POST /v1/execute, in-process sandbox (`return 1 + 1`)', inProcess),
-      row('POST /v1/execute, worker-thread pool (`return 1 + 1`)', trivial),
-      row('POST /v1/execute, worker pool + one demo API call', oneCall),
-    ],
-  );
+  if (ctx.budgets.npx && !runtime.npxNote) paths.push(['npx', 'npx', ['duet', 'serve', ...runtime.flags]]);
+  for (const [path, command, args] of paths) {
+    ctx.progress.step(
+      `${runtime.id}: cold start ${path === 'npx' ? 'through npx' : 'directly'} (round ${round + 1})`,
+    );
+    const data = tempData();
+    try {
+      const server = await startServer(
+        command,
+        [...args, '--spec', `github=${githubSpec()}`, '--data', data.dir],
+        {
+          cwd: packageRoot,
+          env: userEnv(),
+          timeoutMs: 120_000,
+        },
+      );
+      result.coldStart[path].push(server.healthyMs);
+      await server.stop();
+    } catch (error) {
+      result.coldStart[path].push(Number.NaN);
+      result.errors.push(`cold start ${path}, round ${round + 1}: ${message(error)}`);
+    } finally {
+      data.remove();
+    }
+  }
 }
 
-export async function runBench(): Promise<void> {
-  const spec = createRequire(import.meta.url).resolve('@octokit/openapi/generated/api.github.com.json');
-  console.log(`# duet benchmark — Node ${process.version}, ${new Date().toISOString()}`);
-  console.log(await specLoad(spec));
-  console.log(await searchLatency(spec));
-  console.log(await executeLatency());
-  console.log(await searchEval());
-  console.log(await typecheckBench());
-  console.log(await sandboxBench());
-  console.log(await actorStorageBench());
+/**
+ * One server per runtime and round with the four specs, or (`githubOnly`, in quick runs) with GitHub's
+ * alone, its start then counting as the round's cold start.
+ */
+async function measureServer(
+  runtime: Runtime,
+  result: RuntimeResult,
+  round: number,
+  ctx: Context,
+  githubOnly: boolean,
+): Promise<void> {
+  const { budgets, parts, upstream } = ctx;
+  const what = githubOnly ? "GitHub's spec" : 'four specs';
+  ctx.progress.step(`${runtime.id}: server with ${what} (round ${round + 1})`);
+  const data = tempData();
+  const args = [BIN, 'serve', ...runtime.flags, '--data', data.dir];
+  const specs = Object.entries(fourSpecs()).filter(([name]) => !githubOnly || name === 'github');
+  for (const [name, path] of specs)
+    args.push('--spec', `${name}=${path}`, '--base-url', `${name}=${upstream!.url}/${name}`);
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    server = await startServer(runtime.launcher, args, {
+      cwd: packageRoot,
+      env: userEnv(),
+      timeoutMs: 180_000,
+    });
+    if (githubOnly) result.coldStart.direct.push(server.healthyMs);
+    const firstCheckedMs = await warmUp(server.url);
+    await sleep(1_000);
+    const pid = server.pid;
+    const row: ServerRound = {
+      round,
+      startMs: server.healthyMs,
+      firstCheckedMs,
+      idleRss: serverRss(pid, runtime),
+    };
+    result.rounds.push(row);
+    const queries = tuningQueries().queries.map((q) => q.query);
+    if (parts.has('latency')) row.latency = await latency(server.url, queries, budgets.latency);
+    if (parts.has('cpu')) row.cpu = await cpuLoop(server.url, budgets.cpuRuns);
+    if (parts.has('load')) {
+      row.load = await throughput(server.url, budgets.load);
+      row.rssAfterLoadBytes = serverRss(pid, runtime).serverBytes;
+    }
+    if (parts.has('memory') && round === ctx.rounds - 1) {
+      ctx.progress.step(
+        `${runtime.id}: ${budgets.leak.checkpoints.join(' + ')} type-checked runs (leak check)`,
+      );
+      result.leak = await leakCheck(
+        server.url,
+        () => serverRss(pid, runtime).serverBytes,
+        checkedCorpus(specs.map(([name]) => name)),
+        budgets.leak.checkpoints,
+        budgets.leak,
+      );
+    }
+  } catch (error) {
+    result.errors.push(`server, round ${round + 1}: ${message(error)}`);
+  } finally {
+    await server?.stop();
+    data.remove();
+  }
+}
+
+async function sandboxPeers(ctx: Context, rounds: number, peersReady: string | undefined) {
+  const results: SandboxPeerResult[][] = [];
+  const skipped: Skipped[] = [];
+  const order = [...SANDBOX_PEERS];
+  const failed = new Set<string>();
+  for (let round = 0; round < rounds; round++) {
+    const row: SandboxPeerResult[] = [];
+    for (const peer of round % 2 ? [...order].reverse() : order) {
+      ctx.progress.step(`sandbox peers: ${peer} (round ${round + 1})`);
+      const pkg = PEER_PACKAGES[peer];
+      if (pkg && peersReady) {
+        if (!failed.has(peer)) skipped.push({ name: peer, reason: peersReady });
+        failed.add(peer);
+        continue;
+      }
+      if (failed.has(peer)) continue;
+      const outcome = await runProbe<Omit<SandboxPeerResult, 'version'>>('sandbox-probe.mjs', [
+        peer,
+        JSON.stringify(ctx.budgets.sandboxPeers),
+      ]);
+      if (!outcome.ok) {
+        failed.add(peer);
+        skipped.push({ name: peer, reason: outcome.reason });
+        continue;
+      }
+      row.push({ ...outcome.value, version: pkg ? (installedVersion(pkg) ?? '?') : 'this checkout' });
+    }
+    results.push(row);
+  }
+  return { rounds: results, skipped };
+}
+
+export async function runBench(options: BenchOptions): Promise<{ result: BenchResult; files: string[] }> {
+  const started = new Date();
+  const budgets = options.quick ? QUICK : FULL;
+  const parts = new Set(options.parts);
+  const versions = runtimeVersions();
+  const chosen = runtimes(versions).filter((r) => options.runtimes.includes(r.id));
+  const wantsServer = ['latency', 'cpu', 'load', 'memory'].some((p) => parts.has(p as Part));
+  const peersWanted = budgets.peers && (parts.has('sandbox-peers') || parts.has('storage'));
+  // Quick runs time the start of the one server each runtime gets (GitHub's spec only) as its cold start.
+  const sharedStart = options.quick && wantsServer;
+  const separateStarts = parts.has('cold-start') && !sharedStart;
+  const perRound =
+    (separateStarts ? chosen.reduce((n, r) => n + 1 + (budgets.npx && !r.npxNote ? 1 : 0), 0) : 0) +
+    (wantsServer ? chosen.length : 0);
+  const total =
+    options.rounds * perRound +
+    (parts.has('memory') ? chosen.length : 0) +
+    (parts.has('cpu') ? chosen.length : 0) +
+    (peersWanted ? 1 : 0) +
+    (parts.has('sandbox-peers') && budgets.peers ? options.rounds * SANDBOX_PEERS.length : 0) +
+    (parts.has('search-peers') ? 1 : 0) +
+    (parts.has('storage') ? 1 + (budgets.peers ? 1 : 0) : 0);
+  const bar = progress(total);
+  const onSignal = (signal: NodeJS.Signals) => {
+    bar.note(`${signal}: stopping the servers`);
+    void stopAll().then(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const ctx: Context = { budgets, parts, progress: bar, rounds: options.rounds };
+  const skipped: Skipped[] = [];
+  const results: RuntimeResult[] = chosen.map((r) => ({
+    id: r.id,
+    label: r.label,
+    coldStart: { direct: [], npx: [], ...(r.npxNote && { npxNote: r.npxNote }) },
+    rounds: [],
+    errors: [],
+  }));
+  const result: BenchResult = {
+    schema: 1,
+    startedAt: started.toISOString(),
+    finishedAt: '',
+    seconds: 0,
+    mode: options.quick ? 'quick' : 'full',
+    parts: [...parts],
+    rounds: options.rounds,
+    command: `npm run bench${options.quick ? ' -- --quick' : ''}`,
+    machine: (() => {
+      const m = machine();
+      return {
+        cores: m.cores,
+        cpuModel: m.cpuModel,
+        memoryBytes: m.memoryBytes,
+        os: m.os,
+        loadAverageStart: m.loadAverage,
+        loadAverageEnd: [],
+      };
+    })(),
+    versions: { ...versions },
+    runtimes: results,
+    sandboxPeers: { rounds: [], skipped: [] },
+    skipped,
+  };
+
+  try {
+    if (wantsServer || parts.has('cold-start')) {
+      if (wantsServer) ctx.upstream = await startUpstream();
+      for (let round = 0; round < options.rounds; round++) {
+        const order = round % 2 ? [...chosen].reverse() : chosen;
+        for (const runtime of order) {
+          const entry = results.find((r) => r.id === runtime.id)!;
+          if (separateStarts) await coldStarts(runtime, entry, round, ctx);
+          if (wantsServer) await measureServer(runtime, entry, round, ctx, sharedStart);
+        }
+      }
+      if (sharedStart)
+        skipped.push({
+          name: 'four specs',
+          reason: "quick: one server per runtime with GitHub's spec, its start timed as the cold start",
+        });
+      if (!budgets.npx && parts.has('cold-start'))
+        skipped.push({ name: 'cold start through npx', reason: 'quick' });
+    }
+    if (parts.has('cpu')) {
+      const cache = new Map<string, number>();
+      for (const runtime of chosen) {
+        bar.step(`${runtime.id}: the CPU loop on the runtime's own JIT`);
+        const key = runtime.id.startsWith('workerd') ? 'workerd' : runtime.id;
+        const entry = results.find((r) => r.id === runtime.id)!;
+        try {
+          if (!cache.has(key)) cache.set(key, await jitMs(runtime.id));
+          entry.jitMs = cache.get(key);
+        } catch (error) {
+          entry.errors.push(`own JIT: ${message(error)}`);
+        }
+      }
+    }
+    let peersReady: string | undefined;
+    if (peersWanted) {
+      bar.step('peers: bench/peers installed');
+      peersReady = await ensurePeers((text) => bar.note(text));
+      if (peersReady) bar.note(`peers unavailable: ${peersReady}`);
+    }
+    if (parts.has('sandbox-peers')) {
+      if (budgets.peers) result.sandboxPeers = await sandboxPeers(ctx, options.rounds, peersReady);
+      else skipped.push({ name: 'sandbox peers', reason: 'quick' });
+    }
+    if (parts.has('search-peers')) {
+      bar.step('search peers: duet, MiniSearch, Orama over eight APIs');
+      try {
+        result.searchPeers = await searchPeers({
+          rounds: options.rounds,
+          repeats: budgets.searchPeers.repeats,
+        });
+      } catch (error) {
+        skipped.push({ name: 'search peers', reason: message(error) });
+      }
+    }
+    if (parts.has('storage')) {
+      bar.step('actor storage against the raw backend, every adapter');
+      const storage = await actorStorageRows(budgets.storage);
+      result.storage = { ...storage };
+      if (budgets.peers) {
+        bar.step('actor storage: RivetKit file-system driver beside duet');
+        if (peersReady) skipped.push({ name: 'rivetkit', reason: peersReady });
+        else {
+          const outcome = await runProbe<RivetkitResult>('rivetkit-probe.mjs', [
+            JSON.stringify(budgets.storage),
+          ]);
+          if (outcome.ok) result.storage.rivetkit = outcome.value;
+          else skipped.push({ name: 'rivetkit', reason: outcome.reason });
+        }
+      } else skipped.push({ name: 'rivetkit', reason: 'quick' });
+    }
+  } finally {
+    await stopAll();
+    await ctx.upstream?.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  bar.done();
+  const finished = new Date();
+  result.finishedAt = finished.toISOString();
+  result.seconds = (finished.getTime() - started.getTime()) / 1000;
+  result.machine.loadAverageEnd = loadavg();
+  const files = writeResults(result, options.out);
+  return { result, files };
 }

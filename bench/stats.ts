@@ -1,10 +1,26 @@
-/** Timing helpers for the benchmark: percentiles over repeated samples and a markdown table. */
+/** Timing helpers for the benchmark: percentiles over repeated samples, medians over rounds, a markdown table. */
 
 export interface Stats {
   p50: number;
   p95: number;
+  p99: number;
   mean: number;
   n: number;
+}
+
+/** The `q` quantile of `values` (nearest rank on the sorted copy); NaN for no values. */
+export function quantile(values: number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** The median of `values` (mean of the middle two for an even count); NaN for none. */
+export function median(values: number[]): number {
+  const finite = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (finite.length === 0) return Number.NaN;
+  const mid = finite.length >> 1;
+  return finite.length % 2 ? finite[mid] : (finite[mid - 1] + finite[mid]) / 2;
 }
 
 export function summarise(samples: number[]): Stats {
@@ -13,6 +29,7 @@ export function summarise(samples: number[]): Stats {
   return {
     p50: at(0.5),
     p95: at(0.95),
+    p99: at(0.99),
     mean: samples.reduce((a, b) => a + b, 0) / samples.length,
     n: samples.length,
   };
@@ -30,7 +47,7 @@ export async function sample(n: number, fn: () => unknown, warmup = Math.min(50,
 }
 
 export const ms = (value: number): string =>
-  value < 1 ? `${(value * 1000).toFixed(0)} µs` : `${value.toFixed(2)} ms`;
+  !Number.isFinite(value) ? '-' : value < 1 ? `${(value * 1000).toFixed(0)} µs` : `${value.toFixed(2)} ms`;
 
 export function table(title: string, header: string[], rows: string[][]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;

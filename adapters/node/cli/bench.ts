@@ -1,20 +1,22 @@
-/** `duet bench`: the benchmark tables on this machine. */
-import { parseArgs } from 'node:util';
-import { type Command, HELP_FLAG } from './options.ts';
-
-const help = `Usage: duet bench
-
-Measure spec load, search, type-check, sandbox start, execute latency and actor storage on this machine
-and print them as tables beside their baselines (takes a few minutes).
-${HELP_FLAG}`;
+/** `duet bench`: the portability benchmark on this machine (bench/run.ts); its flags are in bench/options.ts. */
+import { HELP, parseBenchArgs } from '../../../bench/options.ts';
+import { UsageError } from '../../../src/config/options.ts';
+import type { Command } from './options.ts';
 
 export const command: Command = {
-  help,
+  help: HELP,
   async run(args) {
-    // No options yet: a flag meant for something else is refused rather than starting a long run.
-    parseArgs({ args, options: {} });
+    let options: ReturnType<typeof parseBenchArgs>;
+    try {
+      options = parseBenchArgs(args);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
     const { runBench } = await import('../../../bench/run.ts');
-    await runBench();
+    const { renderMarkdown } = await import('../../../bench/report.ts');
+    const { result, files } = await runBench(options);
+    console.log(renderMarkdown(result).markdown);
+    console.error(`wrote ${files.join(', ')}`);
     return 0;
   },
 };
