@@ -20,8 +20,8 @@ export function createWorkersSandbox(memoryBytes: number = WORKERS_SANDBOX_MEMOR
   // The default loader caps the module's linear memory; the WASM itself comes precompiled from the import.
   const sandbox = createQuickJSSandbox({ memoryBytes, wasmModule });
   return {
-    async run(request, host) {
-      const result = await sandbox.run(request, host);
+    async run(request, host, hooks) {
+      const result = await sandbox.run(request, host, hooks);
       if (!result.ok || result.durationMs <= request.limits.timeoutMs) return result;
       const { logs, durationMs } = result;
       return { ok: false, error: timeoutFailure(request.limits), logs, durationMs };

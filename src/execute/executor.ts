@@ -96,12 +96,13 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const runSnippet = runStage(settings, hostCalls(settings));
 
   /** Check, run and record one admitted job, in its session's turn when it has one. */
-  async function perform(job: Job): Promise<ExecuteResponse> {
+  async function perform(job: Job, context: ExecuteContext): Promise<ExecuteResponse> {
     const checked = await checkJob(settings, job);
     const { session, tenant } = job;
+    const hooks = { onLog: context.onLog, signal: context.signal };
     if (session === undefined || !settings.sessions) {
       const response = checked.ok
-        ? (await runSnippet(job, checked.js, memoryState())).response
+        ? (await runSnippet(job, checked.js, memoryState(), { hooks })).response
         : checked.response;
       return finished(job, response);
     }
@@ -115,21 +116,23 @@ export function createExecutor(options: ExecutorOptions): Executor {
         let response: ExecuteResponse;
         if (!checked.ok) response = checked.response;
         else if (job.mode === 'dry-run') {
-          const { response: dry, run } = await runSnippet(job, checked.js, overlay);
+          const { response: dry, run } = await runSnippet(job, checked.js, overlay, { hooks });
           response = dry;
           if (dry.ok) response.plan = await keepPlan(job, turn.records, run.planned);
         } else {
           journal = runJournal(turn.records, await journalStart(job, checked.typecheck, secrets));
-          response = (await runSnippet(job, checked.js, overlay, { journal })).response;
+          response = (await runSnippet(job, checked.js, overlay, { journal, hooks })).response;
         }
         response = finished(job, response);
+        const extra = await context.commitWith?.(response, turn.records);
+        const audit = await auditWrites(
+          turn.records,
+          await auditEntry(job, checked.typecheck, response, secrets),
+        );
         await turn.commit({
           ...(job.mode === 'run' && response.ok ? overlay.changes() : {}),
-          records: await auditWrites(
-            turn.records,
-            await auditEntry(job, checked.typecheck, response, secrets),
-          ),
-          recordDeletes: journal?.keys,
+          records: { ...extra?.records, ...audit },
+          recordDeletes: [...(journal?.keys ?? []), ...(extra?.recordDeletes ?? [])],
         });
         return response;
       },
@@ -147,7 +150,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       { 'duet.tenant': tenant, 'duet.session': session, 'duet.mode': job.mode },
       async (span) => {
         const limited = await takeToken(settings, tenant, 'executions');
-        const response = limited ? refusedResponse(limited, job.started) : await perform(job);
+        const response = limited ? refusedResponse(limited, job.started) : await perform(job, context);
         setAttributes(span, {
           'duet.ok': response.ok,
           'duet.error.kind': response.error?.kind,

@@ -187,6 +187,13 @@ export function hostCalls(settings: ExecutorSettings): HostCalls {
   }
 
   return (call, run) => {
+    // Stopped by the caller (or finished): nothing more leaves the host for this run.
+    if (run.signal.aborted) {
+      return Promise.reject({
+        message: 'the run was stopped before it finished',
+        fatal: 'runtime',
+      } satisfies HostCallError);
+    }
     switch (call.kind) {
       case 'api':
         return callApi(call.api, call.method, call.args, run);

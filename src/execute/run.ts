@@ -1,7 +1,7 @@
 /** Stage 3, run: the checked snippet in the sandbox, its host calls answered by the host-call handler. */
 import type { RunJournal } from '../audit/run-journal.ts';
 import { isSandboxOverloaded } from '../sandbox/overloaded.ts';
-import type { HostFunction, RunResult } from '../sandbox/types.ts';
+import type { HostFunction, RunHooks, RunResult } from '../sandbox/types.ts';
 import type { HostCalls } from './host-calls.ts';
 import { type Approval, type ExecutorSettings, errorOf, type Job, type Run } from './pipeline.ts';
 import type { StateStore } from './state.ts';
@@ -10,6 +10,8 @@ import type { ExecuteResponse } from './types.ts';
 export interface RunOptions {
   approval?: Approval;
   journal?: RunJournal;
+  /** The caller's log stream and stop signal (see ExecuteContext). */
+  hooks?: RunHooks;
 }
 
 export type RunSnippet = (
@@ -25,6 +27,10 @@ export function runStage(settings: ExecutorSettings, host: HostCalls): RunSnippe
     // Aborted when the run ends, however it ends: the sandbox enforces the time limit (a timer here would
     // also count time spent waiting for a worker and cut off calls of a run that started late).
     const abort = new AbortController();
+    const stop = options.hooks?.signal;
+    const onStop = () => abort.abort(new Error('the run was stopped'));
+    if (stop?.aborted) onStop();
+    stop?.addEventListener('abort', onStop, { once: true });
     const run: Run = {
       tenant: job.tenant,
       session: job.session,
@@ -46,6 +52,7 @@ export function runStage(settings: ExecutorSettings, host: HostCalls): RunSnippe
           limits,
         },
         answer,
+        options.hooks,
       );
     } catch (error) {
       if (!isSandboxOverloaded(error)) throw error;
@@ -59,6 +66,7 @@ export function runStage(settings: ExecutorSettings, host: HostCalls): RunSnippe
       };
       return { response, run };
     } finally {
+      stop?.removeEventListener('abort', onStop);
       abort.abort(new Error('run finished'));
     }
     const base = { logs: result.logs, calls: run.calls, durationMs: 0 };

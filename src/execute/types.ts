@@ -1,4 +1,5 @@
 /** The execute contract (POST /v1/execute), shared by HTTP, MCP and the CLI. */
+import type { SessionRecords, TurnChanges } from './state.ts';
 
 export type ErrorKind =
   | 'typecheck'
@@ -33,9 +34,18 @@ export interface ExecuteRequest {
   dryRun?: boolean;
 }
 
-/** Who runs it: the tenant of the request's token ('' without tokens). */
+/** Who runs it (the tenant of the request's token, '' without tokens), and what the caller follows or adds. */
 export interface ExecuteContext {
   tenant?: string;
+  /** Each console line as the snippet writes it (where the sandbox streams them; all are in `logs` too). */
+  onLog?: (line: string) => void;
+  /** Stops the run: calls in flight are aborted, later ones refused, the sandbox ends it (kind `runtime`). */
+  signal?: AbortSignal;
+  /**
+   * Records to commit with the run's audit entry, in the same atomic write (runs in a session only): what
+   * the caller keeps of the outcome is then never lost, nor the run repeated, whatever crashes when.
+   */
+  commitWith?: (response: ExecuteResponse, records: SessionRecords) => Promise<TurnChanges | undefined>;
 }
 
 export interface TypeCheckOptions {

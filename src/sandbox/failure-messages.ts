@@ -29,6 +29,12 @@ export const concurrentCallFailure = (limits: SandboxLimits): Failure => ({
   message: `concurrent host call limit of ${limits.maxConcurrentCalls} exceeded (await some calls before starting more)`,
 });
 
+/** The caller ended the run (an agent's turn was stopped). */
+export const stoppedFailure = (): Failure => ({
+  kind: 'runtime',
+  message: 'the run was stopped before it finished',
+});
+
 export const logLinesFailure = (limits: SandboxLimits): Failure => ({
   kind: 'limit',
   message: `log limit of ${limits.maxLogLines} lines exceeded`,

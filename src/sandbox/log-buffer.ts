@@ -12,6 +12,8 @@ export class LogBuffer {
   constructor(
     private readonly maxLines: number,
     private readonly maxBytes: number,
+    /** Told each line kept, as it is kept (a caller streaming the run's logs). */
+    private readonly onLine?: (line: string) => void,
   ) {}
 
   /** Adds one console line (level 0 log, 1 info, 2 warn, 3 error, 4 debug); false once a budget is spent. */
@@ -26,6 +28,7 @@ export class LogBuffer {
     if (this.bytes + size <= this.maxBytes) {
       this.lines.push(line);
       this.bytes += size;
+      this.onLine?.(line);
       return true;
     }
     // Keep what fits of the line that overflows: the start of a big dump is what explains the failure.
@@ -35,6 +38,7 @@ export class LogBuffer {
       while (utf8Length(cut) > room) cut = cut.slice(0, Math.floor(cut.length * 0.9));
       this.lines.push(cut);
       this.bytes += utf8Length(cut);
+      this.onLine?.(cut);
     }
     this.exceeded = 'bytes';
     return false;

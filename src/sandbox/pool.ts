@@ -1,8 +1,15 @@
 /** A Sandbox on a bounded pool of killable workers (threads or processes) with a bounded queue, on any runtime. */
-import { memoryFailure, timeoutFailure } from './failure-messages.ts';
+import { type Failure, memoryFailure, stoppedFailure, timeoutFailure } from './failure-messages.ts';
 import { answerHostCall } from './host-reply.ts';
 import { SandboxOverloadedError } from './overloaded.ts';
-import { defaultLimits, type HostFunction, type RunRequest, type RunResult, type Sandbox } from './types.ts';
+import {
+  defaultLimits,
+  type HostFunction,
+  type RunHooks,
+  type RunRequest,
+  type RunResult,
+  type Sandbox,
+} from './types.ts';
 import { toRunResult, type WireRunResult } from './wire-result.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker-protocol.ts';
 
@@ -55,6 +62,7 @@ interface Job {
   runId: number;
   request: RunRequest;
   host: HostFunction;
+  hooks?: RunHooks;
   resolve: (result: RunResult) => void;
   reject: (error: Error) => void;
   startedAt: number;
@@ -130,6 +138,9 @@ export function createPoolSandbox(spawn: SpawnWorker, options: PoolOptions = {})
           slot.worker?.send({ type: 'reply', runId: message.runId, callId: message.callId, reply });
         });
         return;
+      case 'log':
+        if (job?.runId === message.runId) job.hooks?.onLog?.(message.line);
+        return;
       case 'done':
         if (job?.runId !== message.runId) return;
         settle(slot, job, message.result);
@@ -161,16 +172,14 @@ export function createPoolSandbox(spawn: SpawnWorker, options: PoolOptions = {})
     pump();
   }
 
-  /** The backstop: a run that outlived its deadline plus grace is stuck where interrupts do not reach. */
-  function kill(slot: Slot, job: Job): void {
+  /**
+   * Ends a running job by ending its worker: the backstop for a run that outlived its deadline plus grace
+   * (stuck where interrupts do not reach), and how a caller's stop takes effect at once.
+   */
+  function kill(slot: Slot, job: Job, error: Failure = timeoutFailure(job.request.limits)): void {
     if (slot.job !== job || closed) return;
     const stuck = slot.worker;
-    settle(slot, job, {
-      ok: false,
-      error: timeoutFailure(job.request.limits),
-      logs: [],
-      durationMs: performance.now() - job.startedAt,
-    });
+    settle(slot, job, { ok: false, error, logs: [], durationMs: performance.now() - job.startedAt });
     startWorker(slot);
     void stuck?.kill();
     pump();
@@ -215,14 +224,16 @@ export function createPoolSandbox(spawn: SpawnWorker, options: PoolOptions = {})
     const { request } = job;
     const sameApis = slot.sentApis === request.bindings.apis;
     slot.sentApis = request.bindings.apis;
+    const streamLogs = job.hooks?.onLog ? true : undefined;
     const message: ToWorker = sameApis
       ? {
           type: 'run',
           runId: job.runId,
           request: { ...request, bindings: { ...request.bindings, apis: {} } },
           sameApis,
+          streamLogs,
         }
-      : { type: 'run', runId: job.runId, request };
+      : { type: 'run', runId: job.runId, request, streamLogs };
     slot.worker!.send(message);
   }
 
@@ -281,11 +292,44 @@ export function createPoolSandbox(spawn: SpawnWorker, options: PoolOptions = {})
     pump();
   }
 
+  /** A caller's stop: a queued job leaves the queue, a running one loses its worker. */
+  function stop(job: Job): void {
+    const queued = queue.indexOf(job);
+    if (queued >= 0) {
+      queue.splice(queued, 1);
+      job.resolve({ ok: false, error: stoppedFailure(), logs: [], durationMs: 0 });
+      return;
+    }
+    const slot = slots.find((candidate) => candidate.job === job);
+    if (slot) {
+      kill(slot, job, stoppedFailure());
+      pump();
+    }
+  }
+
   return {
-    run(request, host) {
+    run(request, host, hooks) {
       if (closed) return Promise.reject(new Error('sandbox is closed'));
+      if (hooks?.signal?.aborted) {
+        return Promise.resolve({ ok: false, error: stoppedFailure(), logs: [], durationMs: 0 });
+      }
       return new Promise<RunResult>((resolve, reject) => {
-        enqueue({ runId: nextRunId++, request, host, resolve, reject, startedAt: 0 });
+        const job: Job = { runId: nextRunId++, request, host, hooks, resolve, reject, startedAt: 0 };
+        const signal = hooks?.signal;
+        if (signal) {
+          const onAbort = () => stop(job);
+          signal.addEventListener('abort', onAbort, { once: true });
+          const done = () => signal.removeEventListener('abort', onAbort);
+          job.resolve = (result) => {
+            done();
+            resolve(result);
+          };
+          job.reject = (error) => {
+            done();
+            reject(error);
+          };
+        }
+        enqueue(job);
       });
     },
     async close() {

@@ -76,7 +76,7 @@ export function createQuickJSSandbox(options: QuickJSSandboxOptions = {}): Sandb
   }
 
   return {
-    async run(request, host): Promise<RunResult> {
+    async run(request, host, hooks): Promise<RunResult> {
       if (closed) throw new Error('sandbox is closed');
       drain();
       current ??= load();
@@ -93,6 +93,8 @@ export function createQuickJSSandbox(options: QuickJSSandboxOptions = {}): Sandb
       const outcome = await runSnippet(slot.module, request, (callJson) => answerHostCall(host, callJson), {
         fresh,
         memoryCapBytes: slot.capBytes,
+        onLog: hooks?.onLog,
+        signal: hooks?.signal,
       });
       afterRun(slot, slotPromise, outcome.cleanUp);
       return toRunResult(outcome.result);

@@ -36,8 +36,16 @@ export class RunSession {
     private readonly limits: SandboxLimits,
     private readonly host: RawHost,
     private readonly apis: ApiIndex,
+    onLog?: (line: string) => void,
   ) {
-    this.logs = new LogBuffer(limits.maxLogLines, limits.maxLogBytes);
+    this.logs = new LogBuffer(limits.maxLogLines, limits.maxLogBytes, onLog);
+  }
+
+  /** Ends the run from outside: the guest stops at its next poll, or now if it waits for a host call. */
+  halt(failure: Failure): void {
+    if (this.ended) return;
+    this.stop ??= failure;
+    this.wake?.();
   }
 
   get callsInFlight(): number {

@@ -1,7 +1,14 @@
 /** Runs one snippet in a fresh QuickJS context and drives its event loop until it settles or a limit ends it. */
 import type { QuickJSHandle, QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { indexApis } from './api-index.ts';
-import { type Failure, guestFailure, hostFault, memoryFailure, timeoutFailure } from './failure-messages.ts';
+import {
+  type Failure,
+  guestFailure,
+  hostFault,
+  memoryFailure,
+  stoppedFailure,
+  timeoutFailure,
+} from './failure-messages.ts';
 import { disposeContext, type FreshContext, prepareContext } from './fresh-context.ts';
 import {
   FETCH_SOURCE,
@@ -30,6 +37,10 @@ export interface RunSnippetOptions {
   fresh?: FreshContext;
   /** The module's linear-memory cap, to recognise exhaustion when QuickJS cannot even build its error. */
   memoryCapBytes?: number;
+  /** Each console line as it is kept. */
+  onLog?: (line: string) => void;
+  /** Stops the run (kind `runtime`) at the guest's next poll. */
+  signal?: AbortSignal;
 }
 
 export interface SnippetOutcome {
@@ -70,8 +81,11 @@ export async function runSnippet(
     return { result: done(failure, []), cleanUp: () => true };
   }
   const { runtime, context } = fresh;
-  const session = new RunSession(context, limits, host, indexApis(request.bindings.apis));
+  const session = new RunSession(context, limits, host, indexApis(request.bindings.apis), options.onLog);
   fresh.hooks.session = session;
+  const halt = () => session.halt(stoppedFailure());
+  if (options.signal?.aborted) halt();
+  options.signal?.addEventListener('abort', halt, { once: true });
   const owned: QuickJSHandle[] = [];
   let timer: ReturnType<typeof setTimeout> | undefined;
   let outcome: Failure | { resultJson: string | undefined };
@@ -84,6 +98,7 @@ export async function runSnippet(
     outcome = session.stop ?? hostFault(error, limits, stackBytes);
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', halt);
     session.end();
     fresh.hooks.session = undefined;
   }

@@ -91,8 +91,16 @@ export type RunResult =
   | { ok: true; result: unknown; logs: string[]; durationMs: number }
   | { ok: false; error: { kind: SandboxErrorKind; message: string }; logs: string[]; durationMs: number };
 
+/** What a caller may follow or do while a run is in progress; a sandbox that cannot ignores them. */
+export interface RunHooks {
+  /** Each console line as the guest writes it (still returned in `logs` at the end). */
+  onLog?(line: string): void;
+  /** Ends the run early (kind `runtime`, "stopped"): at the guest's next poll, or by ending its worker. */
+  signal?: AbortSignal;
+}
+
 export interface Sandbox {
   /** Runs one snippet in a fresh context. Never throws for guest faults: they come back as `ok: false`. */
-  run(request: RunRequest, host: HostFunction): Promise<RunResult>;
+  run(request: RunRequest, host: HostFunction, hooks?: RunHooks): Promise<RunResult>;
   close(): Promise<void>;
 }

@@ -34,7 +34,7 @@ export async function serveSandboxWorker(init: WorkerInit, channel: WorkerChanne
     }
   };
 
-  async function run({ runId, request, sameApis }: ToWorker & { type: 'run' }): Promise<void> {
+  async function run({ runId, request, sameApis, streamLogs }: ToWorker & { type: 'run' }): Promise<void> {
     if (sameApis) request.bindings.apis = lastApis;
     else lastApis = request.bindings.apis;
     const fresh = spare;
@@ -48,7 +48,11 @@ export async function serveSandboxWorker(init: WorkerInit, channel: WorkerChanne
           waiting.set(callId, resolve);
           channel.post({ type: 'call', runId, callId, call });
         }),
-      { fresh, memoryCapBytes: capBytes },
+      {
+        fresh,
+        memoryCapBytes: capBytes,
+        onLog: streamLogs ? (line) => channel.post({ type: 'log', runId, line }) : undefined,
+      },
     );
     waiting.clear();
     channel.post({ type: 'done', runId, result: outcome.result });

@@ -19,6 +19,8 @@ export type ToWorker =
        * a 1,000-operation catalog costs ~0.1 ms per run to clone and index.
        */
       sameApis?: boolean;
+      /** Post each console line as a `log` message while the run goes on. */
+      streamLogs?: boolean;
     }
   /** The answer to a `call`; stale answers (for a finished run) are ignored. */
   | { type: 'reply'; runId: number; callId: number; reply: HostReply };
@@ -28,4 +30,6 @@ export type FromWorker =
   | { type: 'ready' }
   /** A guest host call, as the JSON text the guest serialised; the parent answers with `reply`. */
   | { type: 'call'; runId: number; callId: number; call: string }
+  /** A console line of a run that asked for them as they come (`streamLogs`). */
+  | { type: 'log'; runId: number; line: string }
   | { type: 'done'; runId: number; result: WireRunResult };
