@@ -10,6 +10,13 @@ import { selectTop, tieRanks } from './select-top.ts';
 import type { SearchHit, SearchIndex, SearchOptions } from './types.ts';
 
 const DEFAULT_LIMIT = 10;
+/**
+ * A related word weighted below this (WordNet's, mostly) whose weight times idf is below MIN_IMPACT is
+ * skipped: a weak link to a common word ("get", "list") cannot change the ranking, but walking its
+ * thousand postings doubled the search time.
+ */
+const WEAK_TERM = 0.5;
+const MIN_IMPACT = 1;
 /** Share of the score that does not depend on how many query words a document matched. */
 const COVERAGE_FLOOR = 0.3;
 /** Up to this much extra when the title and the query say the same thing. */
@@ -157,6 +164,7 @@ export function createSearchIndex(operations: Operation[]): SearchIndex {
         for (const [term, weight] of group.terms) {
           const posting = postings.get(term);
           if (!posting) continue;
+          if (weight < WEAK_TERM && weight * posting.idf < MIN_IMPACT) continue;
           if (queryWeight[posting.id] === 0) {
             usedTerms.push(posting.id);
             termGroup[posting.id] = g;
