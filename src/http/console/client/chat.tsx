@@ -64,20 +64,26 @@ function DataPart({ part, session }: { part: Extract<Part, { type: 'data' }>; se
     );
   }
   if (/approv|plan/.test(part.name)) {
-    const plan = (data?.plan ?? data) as { id?: string; calls?: PlannedCall[] };
+    // duet's agent sends {plan: id, status, calls} when a snippet's writes wait for a person.
+    const id: string | undefined = typeof data?.plan === 'string' ? data.plan : (data?.plan?.id ?? data?.id);
+    const calls: PlannedCall[] | undefined = Array.isArray(data?.calls) ? data.calls : data?.plan?.calls;
+    const status: string = data?.status ?? 'pending';
     return (
-      <div class="notice" data-part={part.name}>
+      <div class={`approval-part approval-${status}`} data-part={part.name} data-status={status}>
         <p>
-          A plan waits for approval
-          {plan?.id ? (
+          {status === 'pending' ? 'These writes wait for approval' : `Plan ${status}`}
+          {id ? (
             <>
               {' '}
-              (<code>{plan.id.slice(0, 8)}</code>)
+              (<code>{id.slice(0, 8)}</code>)
             </>
           ) : null}
-          . <a href={`#/sessions/${encodeURIComponent(session)}/approvals`}>Review it</a>
+          .{' '}
+          {status === 'pending' ? (
+            <a href={`#/sessions/${encodeURIComponent(session)}/approvals`}>Review them</a>
+          ) : null}
         </p>
-        {Array.isArray(plan?.calls) ? <PlannedCalls calls={plan.calls} /> : null}
+        {calls ? <PlannedCalls calls={calls} /> : null}
       </div>
     );
   }
@@ -202,7 +208,7 @@ export function Chat({ session, onTurnEnd }: { session: string; onTurnEnd(): voi
 
   return (
     <div class="chat">
-      <ol class="messages" ref={list} aria-live="polite" aria-busy={streaming}>
+      <ol class="messages" ref={list} aria-live="polite" aria-busy={streaming ? "true" : "false"}>
         {messages.length === 0 ? (
           <li class="muted empty-chat">Ask the agent to do something with the APIs.</li>
         ) : null}

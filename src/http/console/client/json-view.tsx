@@ -52,7 +52,7 @@ function Node({ name, value, depth }: { name?: string; value: unknown; depth: nu
     );
   }
   return (
-    <details class="json-node" open={depth < 2}>
+    <details class="json-node" open={depth < 3}>
       <summary>
         {label}
         <span class="json-summary">{summary(value)}</span>
@@ -66,10 +66,21 @@ function Node({ name, value, depth }: { name?: string; value: unknown; depth: nu
   );
 }
 
+/** The root's own entries are listed directly (no toggle for the whole value). */
 export function JsonView({ value, label }: { value: unknown; label: string }) {
+  const entries =
+    value !== null && typeof value === 'object'
+      ? Array.isArray(value)
+        ? value.map((v, i) => [String(i), v] as const)
+        : Object.entries(value)
+      : undefined;
   return (
     <div class="json" data-label={label}>
-      <Node value={value} depth={0} />
+      {entries && entries.length > 0 ? (
+        entries.map(([key, child]) => <Node name={key} value={child} depth={1} />)
+      ) : (
+        <Node value={value} depth={0} />
+      )}
     </div>
   );
 }

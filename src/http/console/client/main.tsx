@@ -74,8 +74,8 @@ function App({ boot }: { boot: Bootstrap }) {
 
   useEffect(() => {
     whenUnauthorized((message) => {
+      setAuthMessage(token() ? 'The server refused that token: check it and try again.' : message);
       setToken('');
-      setAuthMessage(message);
       setNeedToken(true);
     });
     const onHash = () => setRoute(parse(location.hash));
@@ -117,10 +117,12 @@ function App({ boot }: { boot: Bootstrap }) {
           </span>{' '}
           duet <span class="brand-sub">console</span>
         </a>
-        <nav class="nav" aria-label="Main">
-          {link('#/sessions', 'Sessions', route.page !== 'playground')}
-          {link('#/playground', 'Playground', route.page === 'playground')}
-        </nav>
+        {needToken ? null : (
+          <nav class="nav" aria-label="Main">
+            {link('#/sessions', 'Sessions', route.page !== 'playground')}
+            {link('#/playground', 'Playground', route.page === 'playground')}
+          </nav>
+        )}
         <div class="topbar-end">
           {info ? (
             <span

@@ -142,6 +142,57 @@ export function Playground({ info, navigate }: { info?: Info; navigate(hash: str
         Playground
       </h1>
       <div class="split">
+        <section class="panel run-panel" aria-labelledby="snippet-title">
+          <h2 id="snippet-title">Snippet</h2>
+          <Editor
+            id="snippet"
+            label="TypeScript, the body of an async function (return gives the result)"
+            value={code}
+            onInput={setCode}
+            diagnostics={diagnostics}
+            onSubmit={run}
+          />
+          <p class="check-status" role="status">
+            {checkText}
+          </p>
+          <div class="run-options">
+            <div class="field">
+              <label class="field-label" for="run-session">
+                Session (optional)
+              </label>
+              <input
+                id="run-session"
+                type="text"
+                placeholder="e.g. my-session"
+                value={session}
+                pattern="[A-Za-z0-9._:\-]{1,128}"
+                onInput={(e: Event) => setSession((e.target as HTMLInputElement).value)}
+              />
+            </div>
+            <label class="check">
+              <input
+                type="checkbox"
+                checked={dryRun}
+                disabled={!session.trim()}
+                onChange={(e: Event) => setDryRun((e.target as HTMLInputElement).checked)}
+              />{' '}
+              Dry run: plan the writes for approval
+            </label>
+            <button type="button" class="button button-primary" onClick={run} disabled={running}>
+              {running ? 'Running…' : dryRun && session.trim() ? 'Plan' : 'Run'}
+            </button>
+          </div>
+          {response ? (
+            <RunResult
+              response={response}
+              onOpenSession={
+                session.trim()
+                  ? () => navigate(`#/sessions/${encodeURIComponent(session.trim())}/approvals`)
+                  : undefined
+              }
+            />
+          ) : null}
+        </section>
         <section class="panel search-panel" aria-labelledby="search-title">
           <h2 id="search-title">Search the catalog</h2>
           <search>
@@ -206,57 +257,6 @@ export function Playground({ info, navigate }: { info?: Info; navigate(hash: str
           ) : (
             <p class="muted">Search by what you want done; each result is a method the snippet can call.</p>
           )}
-        </section>
-        <section class="panel run-panel" aria-labelledby="snippet-title">
-          <h2 id="snippet-title">Snippet</h2>
-          <Editor
-            id="snippet"
-            label="TypeScript, the body of an async function (return gives the result)"
-            value={code}
-            onInput={setCode}
-            diagnostics={diagnostics}
-            onSubmit={run}
-          />
-          <p class="check-status" role="status">
-            {checkText}
-          </p>
-          <div class="run-options">
-            <div class="field">
-              <label class="field-label" for="run-session">
-                Session (optional)
-              </label>
-              <input
-                id="run-session"
-                type="text"
-                placeholder="e.g. my-session"
-                value={session}
-                pattern="[A-Za-z0-9._:\-]{1,128}"
-                onInput={(e: Event) => setSession((e.target as HTMLInputElement).value)}
-              />
-            </div>
-            <label class="check">
-              <input
-                type="checkbox"
-                checked={dryRun}
-                disabled={!session.trim()}
-                onChange={(e: Event) => setDryRun((e.target as HTMLInputElement).checked)}
-              />{' '}
-              Dry run: plan the writes for approval
-            </label>
-            <button type="button" class="button button-primary" onClick={run} disabled={running}>
-              {running ? 'Running…' : dryRun && session.trim() ? 'Plan' : 'Run'}
-            </button>
-          </div>
-          {response ? (
-            <RunResult
-              response={response}
-              onOpenSession={
-                session.trim()
-                  ? () => navigate(`#/sessions/${encodeURIComponent(session.trim())}/approvals`)
-                  : undefined
-              }
-            />
-          ) : null}
         </section>
       </div>
     </div>

@@ -1,6 +1,6 @@
 /** What a run did: outcome, result, logs and calls; shared by the playground, the timeline, approvals and chat. */
 import type { CallRecord, ExecuteResponse, PlannedCall } from './api.ts';
-import { ms, pretty } from './format.ts';
+import { ms } from './format.ts';
 import { JsonView } from './json-view.tsx';
 
 export function Outcome({ ok, kind, rule }: { ok: boolean; kind?: string; rule?: string }) {
@@ -83,9 +83,7 @@ export function PlannedCalls({ calls }: { calls: PlannedCall[] }) {
               </span>
             ) : null}
           </div>
-          <pre class="code args" data-label={`arguments of ${call.api}.${call.name}`}>
-            {pretty(call.args)}
-          </pre>
+          <JsonView value={call.args} label={`arguments of ${call.api}.${call.name}`} />
         </li>
       ))}
     </ol>

@@ -55,9 +55,17 @@ export function Sessions({ navigate }: { navigate(hash: string): void }) {
 
   return (
     <div class="page sessions">
-      <h1 tabindex={-1} class="page-title">
-        Sessions
-      </h1>
+      <div class="page-head">
+        <div>
+          <h1 tabindex={-1} class="page-title">
+            Sessions
+          </h1>
+          <p class="muted page-lead">Each session keeps its state and an audit trail of every run. Most recent first.</p>
+        </div>
+        <a class="button button-primary" href="#/playground">
+          New run
+        </a>
+      </div>
       <div class="toolbar">
         <div class="field grow">
           <label class="field-label" for="session-filter">
@@ -123,7 +131,7 @@ export function Sessions({ navigate }: { navigate(hash: string): void }) {
                 </th>
               </tr>
             </thead>
-            <tbody aria-busy={loading}>
+            <tbody aria-busy={loading ? "true" : "false"}>
               {rows.map((row) => (
                 <tr data-session={row.session}>
                   <th scope="row">

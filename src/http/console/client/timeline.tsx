@@ -8,6 +8,13 @@ import { CallsTable, Outcome } from './run-result.tsx';
 /** Entries per page. */
 export const AUDIT_PAGE = 20;
 
+/** The operations a run called, the first two by name: what it did, at a glance. */
+function operations(entry: AuditEntry): string {
+  const names = [...new Set(entry.calls.map((call) => `${call.api}.${call.name}`))];
+  if (names.length === 0) return '';
+  return `${names.slice(0, 2).join(', ')}${names.length > 2 ? ` +${names.length - 2}` : ''} · `;
+}
+
 function Entry({ entry }: { entry: AuditEntry }) {
   const [open, setOpen] = useState(false);
   const id = `run-${entry.seq}`;
@@ -16,7 +23,7 @@ function Entry({ entry }: { entry: AuditEntry }) {
       <button
         type="button"
         class="timeline-toggle"
-        aria-expanded={open}
+        aria-expanded={open ? "true" : "false"}
         aria-controls={id}
         onClick={() => setOpen(!open)}
       >
@@ -24,6 +31,7 @@ function Entry({ entry }: { entry: AuditEntry }) {
         <span class={`badge badge-mode mode-${entry.mode}`}>{entry.mode}</span>
         <Outcome ok={entry.ok} kind={entry.errorKind} rule={entry.rule} />
         <span class="timeline-meta">
+          {operations(entry)}
           {plural(entry.calls.length, 'call')} · {ms(entry.durationMs)}
         </span>
         <time class="timeline-time" datetime={entry.time}>

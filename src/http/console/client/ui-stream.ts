@@ -89,6 +89,13 @@ export function applyChunk(message: Message, chunk: Chunk, open: Map<string, Par
     case 'start-step':
       next.parts.push({ type: 'step' });
       break;
+    case 'reset-step': {
+      // The step's model call is being made again: its parts so far are dropped.
+      let at = next.parts.length - 1;
+      while (at >= 0 && next.parts[at].type !== 'step') at--;
+      next.parts.splice(at + 1);
+      break;
+    }
     case 'text-start':
     case 'reasoning-start': {
       const part: Part = { type: chunk.type === 'text-start' ? 'text' : 'reasoning', text: '' };
