@@ -54,7 +54,8 @@ function PlanCard({ session, plan, onChanged }: { session: string; plan: Plan; o
       ) : null}
       {outcome ? (
         <div class="plan-outcome" aria-live="polite">
-          <span class="field-label">Outcome</span> <Outcome ok={outcome.ok} kind={outcome.error?.kind} rule={outcome.error?.rule} />
+          <span class="field-label">Outcome</span>{' '}
+          <Outcome ok={outcome.ok} kind={outcome.error?.kind} rule={outcome.error?.rule} />
           {outcome.error ? <span class="error-message"> {outcome.error.message}</span> : null}
           {outcome.ok && outcome.result !== undefined ? (
             <JsonView value={outcome.result} label="result" />

@@ -208,7 +208,7 @@ export function Chat({ session, onTurnEnd }: { session: string; onTurnEnd(): voi
 
   return (
     <div class="chat">
-      <ol class="messages" ref={list} aria-live="polite" aria-busy={streaming ? "true" : "false"}>
+      <ol class="messages" ref={list} aria-live="polite" aria-busy={streaming ? 'true' : 'false'}>
         {messages.length === 0 ? (
           <li class="muted empty-chat">Ask the agent to do something with the APIs.</li>
         ) : null}

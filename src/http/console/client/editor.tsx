@@ -83,7 +83,7 @@ export function Editor({ id, label, value, onInput, diagnostics, onSubmit }: Edi
             spellcheck={false}
             autocomplete="off"
             autocapitalize="off"
-            aria-invalid={diagnostics.length > 0 ? "true" : "false"}
+            aria-invalid={diagnostics.length > 0 ? 'true' : 'false'}
             aria-describedby={`${id}-problems ${id}-hint`}
             onInput={(event: Event) => onInput((event.target as HTMLTextAreaElement).value)}
             onKeyDown={onKeyDown}

@@ -154,7 +154,7 @@ export function Session({
                 role="tab"
                 id={`tab-${t.id}`}
                 class="tab"
-                aria-selected={t.id === current ? "true" : "false"}
+                aria-selected={t.id === current ? 'true' : 'false'}
                 aria-controls={`panel-${t.id}`}
                 tabindex={t.id === current ? 0 : -1}
                 onClick={() => navigate(`${base}/${t.id}`, true)}

@@ -60,7 +60,9 @@ export function Sessions({ navigate }: { navigate(hash: string): void }) {
           <h1 tabindex={-1} class="page-title">
             Sessions
           </h1>
-          <p class="muted page-lead">Each session keeps its state and an audit trail of every run. Most recent first.</p>
+          <p class="muted page-lead">
+            Each session keeps its state and an audit trail of every run. Most recent first.
+          </p>
         </div>
         <a class="button button-primary" href="#/playground">
           New run
@@ -131,7 +133,7 @@ export function Sessions({ navigate }: { navigate(hash: string): void }) {
                 </th>
               </tr>
             </thead>
-            <tbody aria-busy={loading ? "true" : "false"}>
+            <tbody aria-busy={loading ? 'true' : 'false'}>
               {rows.map((row) => (
                 <tr data-session={row.session}>
                   <th scope="row">

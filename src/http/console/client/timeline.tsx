@@ -23,7 +23,7 @@ function Entry({ entry }: { entry: AuditEntry }) {
       <button
         type="button"
         class="timeline-toggle"
-        aria-expanded={open ? "true" : "false"}
+        aria-expanded={open ? 'true' : 'false'}
         aria-controls={id}
         onClick={() => setOpen(!open)}
       >
