@@ -119,7 +119,7 @@ export async function oramaEngine(operations: Operation[]): Promise<Engine> {
   };
 }
 
-async function recall(engine: Engine, queries: EvalQuery[]): Promise<Recall> {
+export async function recall(engine: Engine, queries: EvalQuery[]): Promise<Recall> {
   const hits = { 1: 0, 5: 0, 10: 0 };
   for (const { query, expect } of queries) {
     const names = await engine.search(query, 10);
