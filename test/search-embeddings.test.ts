@@ -18,7 +18,12 @@ import { assertBuilt, runCli } from './support/cli.ts';
 
 const DIMENSIONS = 64;
 /** The toy model's whole "understanding": these words mean the same thing. */
-const MEANINGS: Record<string, string> = { undo: 'refund', reverse: 'refund', refund: 'refund', money: 'refund' };
+const MEANINGS: Record<string, string> = {
+  undo: 'refund',
+  reverse: 'refund',
+  refund: 'refund',
+  money: 'refund',
+};
 
 function toyEmbedding(text: string): number[] {
   const vector = new Array(DIMENSIONS).fill(0);
@@ -56,7 +61,11 @@ beforeAll(async () => {
         response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"model not found"}');
         return;
       }
-      const data = input.map((text, index) => ({ object: 'embedding', index, embedding: toyEmbedding(text) }));
+      const data = input.map((text, index) => ({
+        object: 'embedding',
+        index,
+        embedding: toyEmbedding(text),
+      }));
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data, model }));
     });
   });
@@ -127,7 +136,9 @@ describe('search fused with an embeddings provider', () => {
       embeddings: { url, model: 'toy', key: 'sk-test' },
     });
     const all = paymentsApi().operations.length;
-    const lexical = duet.index.search('undo a payment', { limit: all }).map((h) => `payments.${h.operation.name}`);
+    const lexical = duet.index
+      .search('undo a payment', { limit: all })
+      .map((h) => `payments.${h.operation.name}`);
     // The words alone do not lead to the refund: nothing in it says "undo" or "payment".
     expect(lexical).not.toContain('payments.createRefund');
     const outcome = await duet.search('undo a payment', { limit: all });
