@@ -2,6 +2,9 @@
 
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
+import { type Agent, createAgent } from './agent/agent.ts';
+import { createModel } from './agent/model/index.ts';
+import type { ModelClient, ModelConfig } from './agent/model/types.ts';
 import { secretsOf } from './audit/log.ts';
 import { inSpanSync, type Logger } from './audit/telemetry.ts';
 import { buildApi, Catalog } from './catalog/index.ts';
@@ -74,6 +77,16 @@ export interface DuetConfig {
   embeddings?: EmbeddingsConfig | EmbeddingProvider;
   /** Where operation vectors are kept (default: in memory); the Node adapter keeps them under --data. */
   embeddingCache?: VectorCache;
+  /**
+   * The agent's model: an OpenAI-compatible or Anthropic endpoint (`{ url, model, provider?, key? }`) or any
+   * `ModelClient` (e.g. Workers AI). With one, `duet.agent` runs search + execute turns per session and the
+   * HTTP app serves /v1/sessions/{id}/messages, /stream and /stop.
+   */
+  model?: ModelConfig | ModelClient;
+  /** Model round trips per agent turn (default 20). */
+  maxSteps?: number;
+  /** How long a running turn may go unseen before its session's wake picks it up (default 30 s). */
+  agentWatchdogMs?: number;
 }
 
 export interface Duet {
@@ -95,6 +108,8 @@ export interface Duet {
   /** The policy as validated and compiled against the catalog. */
   policy: PolicyEngine;
   auth: Authenticator;
+  /** The search + execute agent, when a model is configured. */
+  agent?: Agent;
 }
 
 /** A policy's `limits` split like `--sandbox-limit` flags into run limits and pool settings. */
@@ -183,6 +198,21 @@ export function createDuet(config: DuetConfig): Duet {
       }),
     ...(fused && { searchAsync: fused.search }),
   };
+  const model = config.model && ('stream' in config.model ? config.model : createModel(config.model));
+  const agent =
+    model &&
+    createAgent({
+      catalog,
+      search: index,
+      sandbox: config.sandbox,
+      executor,
+      sessions,
+      policy,
+      model,
+      maxSteps: config.maxSteps,
+      watchdogMs: config.agentWatchdogMs,
+      log: config.log,
+    });
   const app = createApp({
     catalog,
     search: index,
@@ -195,6 +225,7 @@ export function createDuet(config: DuetConfig): Duet {
     version: config.version,
     auth,
     docsAssets: config.docsAssets,
+    agent,
   });
   return {
     catalog,
@@ -216,5 +247,6 @@ export function createDuet(config: DuetConfig): Duet {
     app,
     policy,
     auth,
+    ...(agent && { agent }),
   };
 }

@@ -3,6 +3,7 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import type { Agent } from '../agent/agent.ts';
 import { readAudit } from '../audit/log.ts';
 import { settleInterrupted } from '../audit/run-journal.ts';
 import type { Logger } from '../audit/telemetry.ts';
@@ -12,6 +13,7 @@ import type { SessionStore } from '../execute/state.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import type { SearchIndex } from '../search/types.ts';
 import type { Authenticator } from '../tenant/auth.ts';
+import { registerAgentRoutes } from './agent-routes.ts';
 import { registerCheckRoute } from './check-route.ts';
 import { consoleRoutes, isConsolePath, registerInfoRoute } from './console/index.ts';
 import { type DocsAssets, docsRoutes, isDocsPath } from './docs.ts';
@@ -50,6 +52,8 @@ export interface AppOptions {
   log?: Logger;
   /** The swagger-ui-dist files for the /docs explorer, from the runtime adapter; without them /docs links /openapi.json. */
   docsAssets?: DocsAssets;
+  /** The search + execute agent (a model configured); without it the agent's routes answer 501. */
+  agent?: Agent;
 }
 
 /** Routes anyone may read: liveness and the generic API description (no catalog, no data), and /docs/*. */
@@ -268,6 +272,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }) as never;
   });
 
+  // Before the approval route: its hooks pick up a turn waiting for the plan approved.
+  registerAgentRoutes(app, { agent: options.agent, tenantOf });
+
   app.openapi(approvalRoute, async (c) => {
     const { id } = c.req.valid('param');
     const { plan } = c.req.valid('json');
@@ -283,9 +290,8 @@ export function createApp(options: AppOptions): OpenAPIHono {
     version: options.version,
     checks: executor.checks,
     sessionsList: Boolean(options.sessions?.list && options.sessions.inspect),
-    // The agent's routes register themselves when a model is configured.
-    agent: () =>
-      app.routes.some((route) => route.method === 'POST' && route.path === '/v1/sessions/:id/messages'),
+    // The agent's routes are always documented; they work when a model is configured.
+    agent: () => options.agent !== undefined,
     tenantOf,
   });
 
