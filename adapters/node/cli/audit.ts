@@ -56,22 +56,22 @@ async function run(args: string[]): Promise<number> {
       const page = await store.sessions.inspect!(
         id,
         (turn) => readAudit(turn.records, { after: from, limit: PAGE }),
-        {
-          tenant: values.tenant,
-        },
+        { tenant: values.tenant },
       );
       if (!page) {
         const whose = values.tenant ? ` of tenant '${values.tenant}'` : '';
         throw new UsageError(`no session '${id}'${whose} in ${dataDir(values)} (duet sessions lists them)`);
       }
-      entries.push(...page.entries);
+      // JSON lines go out page by page: a long trail is never held whole.
+      if (values.jsonl) for (const entry of page.entries) console.log(JSON.stringify(entry));
+      else entries.push(...page.entries);
       after = page.next;
     }
   } finally {
     await store.close();
   }
   if (values.json) console.log(JSON.stringify({ session: id, entries }, null, 2));
-  else if (values.jsonl) for (const entry of entries) console.log(JSON.stringify(entry));
+  else if (values.jsonl) return 0;
   else if (!entries.length) console.log(`session '${id}' has no audited runs`);
   else console.log(entries.map(describe).join('\n\n'));
   return 0;
