@@ -126,6 +126,8 @@ describe('the console on duet serve (node, demo API, createTask needs approval)'
   });
 
   it('lists sessions newest first with their runs, filters them, and opens one', async () => {
+    // The startup line tells a person where the console is.
+    expect(server.stderr()).toContain(`duet listening on ${server.url}: open ${server.url}/console`);
     await page.goto(`${server.url}/console`);
     const rows = page.locator('.sessions-table tbody tr');
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(3);
@@ -300,7 +302,7 @@ describe('the console on duet serve (node, demo API, createTask needs approval)'
     await runs.focus();
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tab', { name: 'State', selected: true }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('State');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('State');
     expect(new URL(page.url()).hash).toBe('#/sessions/long-session/state');
     expect(watched.errors).toEqual([]);
     expectLocalOnly(watched, server);

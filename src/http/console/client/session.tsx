@@ -1,5 +1,5 @@
 /** One session: its runs (audit trail), state, dry-run plans and, with an agent, its conversation, as tabs. */
-import { useEffect, useState } from 'hono/jsx/dom';
+import { useEffect, useRef, useState } from 'hono/jsx/dom';
 import { ApiError, getJson, type Info, request, type SessionSummary, sessionPath } from './api.ts';
 import { Approvals } from './approvals.tsx';
 import { Chat } from './chat.tsx';
@@ -13,10 +13,14 @@ function StateView({ session, version }: { session: string; version: number }) {
   const [state, setState] = useState<Record<string, unknown> | undefined>(undefined);
   const [error, setError] = useState('');
   useEffect(() => {
+    let live = true;
     getJson<{ state: Record<string, unknown> }>(sessionPath(session, 'state')).then(
-      (answer) => setState(answer.state),
-      (e) => setError((e as Error).message),
+      (answer) => live && setState(answer.state),
+      (e) => live && setError((e as Error).message),
     );
+    return () => {
+      live = false;
+    };
   }, [session, version]);
   if (error) return <p class="error-message">{error}</p>;
   if (!state) return <p class="muted">Loading…</p>;
@@ -59,15 +63,28 @@ export function Session({
   const [error, setError] = useState<{ status: number; message: string } | undefined>(undefined);
   const [version, setVersion] = useState(0);
   const refresh = () => setVersion((v) => v + 1);
+  const shownId = useRef(id);
 
   useEffect(() => {
+    // Another session: nothing of the one shown before stays; a late answer for it is dropped.
+    if (shownId.current !== id) {
+      shownId.current = id;
+      setSummary(undefined);
+      setError(undefined);
+    }
+    let live = true;
     getJson<SessionSummary>(sessionPath(id, 'summary')).then(
       (answer) => {
+        if (!live) return;
         setSummary(answer);
         setError(undefined);
       },
-      (e) => setError({ status: e instanceof ApiError ? e.status : 0, message: (e as Error).message }),
+      (e) =>
+        live && setError({ status: e instanceof ApiError ? e.status : 0, message: (e as Error).message }),
     );
+    return () => {
+      live = false;
+    };
   }, [id, version]);
 
   // A session that has not run yet is empty, not missing: its first run (or chat turn) starts it.

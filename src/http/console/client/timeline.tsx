@@ -1,5 +1,5 @@
 /** A session's executions from its audit trail, newest first, each expandable to its code and calls. */
-import { useEffect, useState } from 'hono/jsx/dom';
+import { useEffect, useRef, useState } from 'hono/jsx/dom';
 import { type AuditEntry, getJson, sessionPath } from './api.ts';
 import { clock, ms, plural } from './format.ts';
 import { Code } from './highlight.tsx';
@@ -70,15 +70,22 @@ export function Timeline({ session, runs }: { session: string; runs: number }) {
   const [start, setStart] = useState(runs);
   const [error, setError] = useState('');
   const [loading, setLoading] = useState(false);
+  // Answers for an earlier session (or run count) arrive late: they are dropped, not appended.
+  const generation = useRef(0);
 
-  const loadBefore = async (before: number) => {
+  const loadBefore = async (before: number, mine = generation.current) => {
     const after = Math.max(0, before - AUDIT_PAGE);
     setLoading(true);
     try {
       const page = await getJson<{ entries: AuditEntry[] }>(
         `${sessionPath(session, 'audit')}?after=${after}&limit=${Math.max(1, before - after)}`,
       );
-      setEntries((shown) => [...shown, ...page.entries.filter((e) => e.seq <= before).reverse()]);
+      if (mine !== generation.current) return;
+      setEntries((shown) => {
+        const bySeq = new Map(shown.map((e) => [e.seq, e]));
+        for (const entry of page.entries) if (entry.seq <= before) bySeq.set(entry.seq, entry);
+        return [...bySeq.values()].sort((a, b) => b.seq - a.seq);
+      });
       setStart(after);
       setError('');
     } catch (e) {
@@ -89,9 +96,10 @@ export function Timeline({ session, runs }: { session: string; runs: number }) {
   };
 
   useEffect(() => {
+    const mine = ++generation.current;
     setEntries([]);
     setStart(runs);
-    if (runs > 0) void loadBefore(runs);
+    if (runs > 0) void loadBefore(runs, mine);
   }, [session, runs]);
 
   if (runs === 0) return <p class="muted">No runs yet.</p>;
