@@ -91,6 +91,11 @@ describe('duet serve --runtime workerd type-checks in the checker Worker', () =>
       },
     ]);
     expect(run.error.diagnostics).toEqual(await node.check(code, { fetch: true }));
+    // The check alone (POST /v1/check) goes to the checker Worker too.
+    expect((await api.post('/v1/check', { code })).body).toEqual({
+      diagnostics: run.error.diagnostics,
+      checked: 'types',
+    });
     // In a session's Durable Object too (it has the same binding).
     const inSession = await api.execute('return await demo.createTsk({ body: { title: "x" } });', 'typed');
     expect(inSession.error).toMatchObject({ kind: 'typecheck' });

@@ -1,19 +1,27 @@
 /**
  * Measures the checker Worker in local workerd (Miniflare), for the numbers in ../README.md:
  *   node --experimental-transform-types --no-warnings adapters/cloudflare/typecheck/measure.ts [runs]
- * Per catalog (the demo API; GitHub's spec + the demo): start-up of `serveWorkerd` with and without the
- * checker; the cold check (the first checked execute after start, the duet Worker already set up, so it is
+ * First the bundling of each Worker (esbuild, as serveWorkerd does it once per process); then per catalog
+ * (the demo API; GitHub's spec + the demo): workerd's start-up with and without the checker Worker
+ * (bundles already made); the cold check (the first checked execute after start, the duet Worker already set up, so it is
  * the checker's start: compiler evaluation, lib parse, catalog build); then warm executes of the same
  * correct snippets checked and unchecked (`typecheck: false` in the request), and of refused snippets.
+ * Beside them, the same checks in this Node process (`createTypeChecker` on the same catalog), measured at
+ * the same time, as the reference for a machine's speed and load.
  * Not a test: timings on a shared machine vary; run it on a quiet one.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApi, Catalog } from '../../../src/catalog/index.ts';
+import { createDemoApi, demoDocument } from '../../../src/demo/tasks-api.ts';
+import { bundleWorker } from '../bundle-worker.ts';
 import { serveWorkerd } from '../serve-local.ts';
-import type { DuetWorkerConfig } from '../worker-config.ts';
+import { type DuetWorkerConfig, loadWorkerApis } from '../worker-config.ts';
+import { readWranglerConfig, TYPECHECK_WRANGLER_CONFIG, WRANGLER_CONFIG } from '../wrangler-config.ts';
 
 const RUNS = Number(process.argv[2] ?? 40);
 const COLD_STARTS = 3;
@@ -103,6 +111,20 @@ async function start(config: DuetWorkerConfig, typecheck: boolean) {
   };
 }
 
+console.log('## bundling (esbuild), 3 times each');
+for (const path of [WRANGLER_CONFIG, TYPECHECK_WRANGLER_CONFIG]) {
+  const wrangler = readWranglerConfig(path);
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    await bundleWorker(wrangler.main, { minify: wrangler.minify });
+    times.push(performance.now() - started);
+  }
+  console.log(`${wrangler.name}: ${times.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+}
+// Fills serveWorkerd's per-process bundles, so the start-ups below time workerd alone.
+for (const typecheck of [false, true]) await (await start({}, typecheck)).close();
+
 for (const catalog of catalogs) {
   console.log(`\n## ${catalog.name}`);
   const ready = { with: [] as number[], without: [] as number[] };
@@ -121,10 +143,15 @@ for (const catalog of catalogs) {
     cold.push(first.ms);
     await checked.close();
   }
-  console.log(`serveWorkerd ready: without checker ${fmt(ready.without)}; with ${fmt(ready.with)}`);
+  const list = (values: number[]) => values.map((ms) => ms.toFixed(0)).join(', ');
+  console.log(
+    `serveWorkerd ready (spec check + workerd start): without checker ${list(ready.without)} ms; with ${list(ready.with)} ms`,
+  );
   console.log(
     `cold check (first checked execute after start): ${cold.map((ms) => ms.toFixed(0)).join(', ')} ms`,
   );
+
+  await nodeReference(catalog);
 
   const { server, close } = await start(catalog.config, true);
   try {
@@ -155,3 +182,38 @@ for (const catalog of catalogs) {
   }
 }
 upstream.close();
+
+/** The Node checker on the catalog the Worker builds from the same config, in this process. */
+async function nodeReference(catalog: (typeof catalogs)[number]) {
+  const libDir = dirname(fileURLToPath(import.meta.resolve('typescript')));
+  const libFiles = (name: string) => {
+    try {
+      return readFileSync(join(libDir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const apis = new Catalog(await loadWorkerApis(catalog.config));
+  if (catalog.config.demo ?? apis.apis.length === 0) {
+    apis.add(buildApi(demoDocument(createDemoApi()), { source: 'duet demo API', name: 'demo' }));
+  }
+  const started = performance.now();
+  const { createTypeChecker } = await import('../../../src/typecheck/index.ts');
+  const checker = createTypeChecker(apis, { libFiles });
+  checker.check(catalog.refused[0]!);
+  const cold = performance.now() - started;
+  for (const code of [...catalog.correct, ...catalog.refused]) checker.check(code); // warm-up, as below
+  const correct: number[] = [];
+  const refused: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    let t = performance.now();
+    checker.check(catalog.correct[i % catalog.correct.length]!);
+    correct.push(performance.now() - t);
+    t = performance.now();
+    checker.check(catalog.refused[i % catalog.refused.length]!);
+    refused.push(performance.now() - t);
+  }
+  console.log(
+    `Node checker in this process: first check ${cold.toFixed(0)} ms (compiler load on the first catalog only); warm, correct ${fmt(correct)}; refused ${fmt(refused)}`,
+  );
+}
