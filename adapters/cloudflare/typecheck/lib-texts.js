@@ -1,9 +1,10 @@
 /**
- * The TypeScript lib files the sandbox's declarations need (src/typecheck/lib-files.ts: ES2024, es2025.collection,
- * es2025.iterator and everything they reference), each a Text module of the checker Worker (the rule in
- * typecheck/wrangler.jsonc, and in bundle-worker.ts locally). Only these: the package has ~100 lib files.
- * Plain JavaScript because TypeScript refuses to import a .d.ts file as a value; types in lib-texts.d.ts.
- * test/cloudflare-typecheck.test.ts checks this list against what the checker asks for.
+ * The TypeScript lib files the sandbox's declarations need (src/typecheck/lib-files.ts: ES2024,
+ * es2025.collection, es2025.iterator and everything they reference), each a Text module of the checker
+ * Worker (the rule in typecheck/wrangler.jsonc, and in bundle-worker.ts locally). Only these: the package
+ * has ~100 lib files. Plain JavaScript because TypeScript refuses to import a .d.ts file as a value; the
+ * types are in lib-texts.d.ts. test/cloudflare-typecheck.test.ts checks this list against what the
+ * checker reads.
  */
 import decorators from 'typescript/lib/lib.decorators.d.ts';
 import decoratorsLegacy from 'typescript/lib/lib.decorators.legacy.d.ts';

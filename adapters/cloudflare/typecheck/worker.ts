@@ -6,6 +6,9 @@
  */
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { buildApi, Catalog } from '../../../src/catalog/index.ts';
+// Static, unlike the compiler: esbuild (no code splitting) wraps dynamically imported ESM for lazy
+// initialisation, and the demo's zod, shared with this static graph, was then used before it was
+// initialised (`Class2 is not a constructor` at the isolate's start).
 import { createDemoApi, demoDocument } from '../../../src/demo/tasks-api.ts';
 import type { SyncTypeChecker } from '../../../src/typecheck/index.ts';
 import { loadWorkerApis, readWorkerConfig } from '../worker-config.ts';
