@@ -454,7 +454,7 @@ function scriptedModel(): { server: Server; url: () => string; requests: number 
 }
 
 describe.skipIf(!agentBuilt())(
-  'the chat (node; skipped until duet serve takes --llm-url: the agent is being built)',
+  'the chat (node, a scripted model; skipped on a build whose duet serve has no --llm-url)',
   () => {
     let server: ServerProcess;
     const model = scriptedModel();
@@ -503,7 +503,9 @@ describe.skipIf(!agentBuilt())(
         expect(
           await page.locator('.message-assistant .tool-call[data-tool="execute"] .code').textContent(),
         ).toContain('demo.listTasks');
-        expect(watched.errors).toEqual([]);
+        // The only failed loads: the session's summary and history before its first turn (404: not started).
+        expect(watched.errors.filter((error) => !/status of 404/.test(error))).toEqual([]);
+        expect(watched.errors.length).toBeLessThanOrEqual(2);
         expectLocalOnly(watched, server);
       } finally {
         await watched.close();

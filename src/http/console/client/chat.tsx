@@ -3,7 +3,15 @@
  * (AI SDK UI message stream), resumed from GET /stream after a reload, and stopped by POST /stop.
  */
 import { useEffect, useRef, useState } from 'hono/jsx/dom';
-import { ApiError, type ExecuteResponse, getJson, type PlannedCall, request, sessionPath } from './api.ts';
+import {
+  ApiError,
+  type ExecuteResponse,
+  getJson,
+  type PlannedCall,
+  request,
+  type SearchResult,
+  sessionPath,
+} from './api.ts';
 import { Code } from './highlight.tsx';
 import { JsonView } from './json-view.tsx';
 import { PlannedCalls, RunResult } from './run-result.tsx';
@@ -14,6 +22,9 @@ const isRun = (value: unknown): value is ExecuteResponse =>
   value !== null &&
   'ok' in value &&
   Array.isArray((value as ExecuteResponse).calls);
+
+const isSearch = (value: unknown): value is { results: SearchResult[] } =>
+  typeof value === 'object' && value !== null && Array.isArray((value as { results?: unknown }).results);
 
 function ToolPart({ part }: { part: Extract<Part, { type: 'tool' }> }) {
   const input = part.input as { code?: unknown; query?: unknown } | undefined;
@@ -37,10 +48,22 @@ function ToolPart({ part }: { part: Extract<Part, { type: 'tool' }> }) {
       ) : input !== undefined ? (
         <JsonView value={input} label={`${part.toolName} input`} />
       ) : null}
+      {running && part.liveLogs?.length ? <pre class="logs">{part.liveLogs.join('\n')}</pre> : null}
       {part.state === 'output-error' ? <p class="error-message">{part.errorText}</p> : null}
       {part.state === 'output-available' ? (
         isRun(part.output) ? (
           <RunResult response={part.output} />
+        ) : isSearch(part.output) ? (
+          <ul class="tool-results">
+            {part.output.results.map((result) => (
+              <li>
+                <code>
+                  {result.api}.{result.name}
+                </code>{' '}
+                <span class="muted">{result.summary}</span>
+              </li>
+            ))}
+          </ul>
         ) : (
           <JsonView value={part.output} label={`${part.toolName} output`} />
         )

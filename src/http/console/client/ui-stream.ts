@@ -17,6 +17,8 @@ export type Part =
       input?: unknown;
       output?: unknown;
       errorText?: string;
+      /** Console lines of a running execute, as the snippet writes them (transient `data-log` chunks). */
+      liveLogs?: string[];
     }
   | { type: 'data'; name: string; id?: string; data: unknown }
   | { type: 'step' }
@@ -158,6 +160,17 @@ export function applyChunk(message: Message, chunk: Chunk, open: Map<string, Par
     case 'abort':
       next.aborted = true;
       break;
+    case 'data-log': {
+      // duet's agent: {toolCallId, line} while an execute runs; the outcome carries every line again.
+      const part = tool(next, chunk.data?.toolCallId);
+      if (part && typeof chunk.data?.line === 'string') {
+        replace(part, { ...part, liveLogs: [...(part.liveLogs ?? []), chunk.data.line] });
+        break;
+      }
+      if (chunk.transient) break;
+      next.parts.push({ type: 'data', name: 'log', id: chunk.id, data: chunk.data });
+      break;
+    }
     default:
       if (typeof chunk.type === 'string' && chunk.type.startsWith('data-') && !chunk.transient) {
         const name = chunk.type.slice(5);
