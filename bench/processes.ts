@@ -172,3 +172,22 @@ export function processTree(root: number): ProcInfo[] {
     for (const info of all) if (info.ppid === found[i].pid && !found.includes(info)) found.push(info);
   return found;
 }
+
+/** ms from spawn to exit of a short command (e.g. `npx duet --version`); rejects on failure. */
+export function timeCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(performance.now() - started);
+      else reject(new Error(`${command} ${args.join(' ')} exited with ${code}`));
+    });
+  });
+}

@@ -30,7 +30,7 @@ function header(result: BenchResult): string {
       `${result.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${Math.round(result.seconds)} s. ` +
       `Load average ${load(m.loadAverageStart)} at the start, ${load(m.loadAverageEnd)} at the end (other work shares the cores: figures are medians over rounds, ratios are taken within a round).`,
     '',
-    `Runtimes: Node ${v.node20} (yours, runs the bench), Node ${v.node22} (npm's \`node\`), Bun ${v.bun}, ${v.deno}, ${v.workerd} (Miniflare ${v.miniflare}); \`npx duet\` runs on Node ${v.npxNode}, npm ${v.npm}.`,
+    `Runtimes: Node ${v.node20} (yours, runs the bench), Node ${v.node22} (npm's \`node\`), Bun ${v.bun}, ${v.deno}, ${v.workerd} (Miniflare ${v.miniflare}); npm ${v.npm} (\`npx duet\` finds npm's Node ${v.npxNode} first on PATH and bin.js moves onto yours).`,
   ].join('\n');
 }
 
@@ -66,13 +66,15 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
           'directly (`node adapters/node/bin.js serve`)',
           'min - max',
           'through `npx duet serve`',
+          "npx's own cost (`npx duet --version` minus direct)",
           'four specs, directly',
         ],
         summaries.map((s) => [
           s.label,
           ms(s.coldDirect),
           `${ms(s.coldDirectRange[0])} - ${ms(s.coldDirectRange[1])}`,
-          s.npxNote ? `see Node 22 (${s.npxNote.replace(/: see.*$/, '')})` : ms(s.coldNpx),
+          s.npxNote ? s.npxNote : ms(s.coldNpx),
+          ms(s.npxOverhead),
           ms(s.start4),
         ]),
       ),
@@ -124,7 +126,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
     const points = [...new Set(summaries.flatMap((s) => s.leak.map((p) => p.runs)))].filter((r) => r > 0);
     out.push(
       table(
-        'Memory: RSS of the serving process and its sandbox processes (launchers not counted), four specs loaded; idle = healthy, checker warm, one run, 1 s quiet',
+        'Memory: RSS of the serving process and its sandbox processes (launchers not counted), four specs loaded; idle = healthy, no request yet, RSS settled (the type-checker warms after listening)',
         [
           'runtime',
           'idle',
@@ -264,7 +266,7 @@ function charts(result: BenchResult, summaries: RuntimeSummary[], peers: PeerSum
           {
             series: 'through npx duet serve',
             value: s.npxNote ? Number.NaN : s.coldNpx,
-            note: s.npxNote ? 'npx runs Node 22 here' : undefined,
+            note: s.npxNote ? 'npx runs your Node' : undefined,
           },
         ]),
         targets: [

@@ -22,7 +22,8 @@ export interface RuntimeResult {
   id: RuntimeId;
   label: string;
   /** ms to healthy with GitHub's spec, one per round (NaN where a start failed). */
-  coldStart: { direct: number[]; npx: number[]; npxNote?: string };
+  /** `npxOverhead`: `npx duet --version` minus `node adapters/node/bin.js --version`, ms, per round. */
+  coldStart: { direct: number[]; npx: number[]; npxOverhead: number[]; npxNote?: string };
   rounds: ServerRound[];
   leak?: LeakCheck;
   jitMs?: number;

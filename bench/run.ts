@@ -12,7 +12,7 @@ import { type Budgets, FULL, QUICK } from './budgets.ts';
 import { jitMs } from './jit.ts';
 import type { BenchOptions, Part } from './options.ts';
 import { ensurePeers, installedVersion, runProbe } from './peer-runner.ts';
-import { startServer, stopAll } from './processes.ts';
+import { startServer, stopAll, timeCommand } from './processes.ts';
 import { type Progress, progress } from './progress.ts';
 import { writeResults } from './report.ts';
 import type {
@@ -48,9 +48,12 @@ const PEER_PACKAGES: Record<string, string | undefined> = {
 };
 
 /** The environment a user's shell has: without what `npm run` adds (node_modules/.bin on PATH, npm_*). */
-function userEnv(): NodeJS.ProcessEnv {
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) if (!/^npm_/i.test(name)) env[name] = value;
+  // The bench itself may run re-executed by bin.js (DUET_NODE_REEXEC): its children must decide afresh.
+  for (const [name, value] of Object.entries(process.env))
+    if (!/^npm_/i.test(name) && name !== 'DUET_NODE_REEXEC') env[name] = value;
+  Object.assign(env, extra);
   env.PATH = (process.env.PATH ?? '')
     .split(':')
     .filter((dir) => !/node_modules\/\.bin\/?$/.test(dir) && !/node-gyp-bin/.test(dir))
@@ -79,11 +82,25 @@ async function coldStarts(
   round: number,
   ctx: Context,
 ): Promise<void> {
-  const paths: ['direct' | 'npx', string, string[]][] = [
-    ['direct', runtime.launcher, [BIN, 'serve', ...runtime.flags]],
+  const paths: ['direct' | 'npx', string, string[], NodeJS.ProcessEnv][] = [
+    ['direct', runtime.launcher, [BIN, 'serve', ...runtime.flags], userEnv(runtime.env)],
   ];
-  if (ctx.budgets.npx && !runtime.npxNote) paths.push(['npx', 'npx', ['duet', 'serve', ...runtime.flags]]);
-  for (const [path, command, args] of paths) {
+  if (ctx.budgets.npx && !runtime.npxNote)
+    paths.push(['npx', 'npx', ['duet', 'serve', ...runtime.flags], userEnv()]);
+  if (paths.length > 1) {
+    // What npx itself adds: the same one-line command through npx and directly.
+    try {
+      const via = await timeCommand('npx', ['duet', '--version'], { cwd: packageRoot, env: userEnv() });
+      const direct = await timeCommand(process.execPath, [BIN, '--version'], {
+        cwd: packageRoot,
+        env: userEnv(),
+      });
+      result.coldStart.npxOverhead.push(via - direct);
+    } catch (error) {
+      result.errors.push(`npx duet --version: ${message(error)}`);
+    }
+  }
+  for (const [path, command, args, env] of paths) {
     ctx.progress.step(
       `${runtime.id}: cold start ${path === 'npx' ? 'through npx' : 'directly'} (round ${round + 1})`,
     );
@@ -94,7 +111,7 @@ async function coldStarts(
         [...args, '--spec', `github=${githubSpec()}`, '--data', data.dir],
         {
           cwd: packageRoot,
-          env: userEnv(),
+          env,
           timeoutMs: 120_000,
         },
       );
@@ -107,6 +124,20 @@ async function coldStarts(
       data.remove();
     }
   }
+}
+
+/** RSS once it stops moving (under 1 MiB over a second, at most 20 s): a server warms up after it listens. */
+async function settledRss(read: () => { serverBytes: number; launcherBytes: number }) {
+  let last = read();
+  const deadline = performance.now() + 20_000;
+  while (performance.now() < deadline) {
+    await sleep(1_000);
+    const now = read();
+    const settled = Math.abs(now.serverBytes - last.serverBytes) < 2 ** 20;
+    last = now;
+    if (settled) break;
+  }
+  return last;
 }
 
 /**
@@ -132,19 +163,15 @@ async function measureServer(
   try {
     server = await startServer(runtime.launcher, args, {
       cwd: packageRoot,
-      env: userEnv(),
+      env: userEnv(runtime.env),
       timeoutMs: 180_000,
     });
     if (githubOnly) result.coldStart.direct.push(server.healthyMs);
-    const firstCheckedMs = await warmUp(server.url);
-    await sleep(1_000);
     const pid = server.pid;
-    const row: ServerRound = {
-      round,
-      startMs: server.healthyMs,
-      firstCheckedMs,
-      idleRss: serverRss(pid, runtime),
-    };
+    // Idle: healthy, nothing asked of it, once the background warm-up (the type-checker) has settled.
+    const idleRss = await settledRss(() => serverRss(pid, runtime));
+    const firstCheckedMs = await warmUp(server.url);
+    const row: ServerRound = { round, startMs: server.healthyMs, firstCheckedMs, idleRss };
     result.rounds.push(row);
     const queries = tuningQueries().queries.map((q) => q.query);
     if (parts.has('latency')) row.latency = await latency(server.url, queries, budgets.latency);
@@ -240,7 +267,7 @@ export async function runBench(options: BenchOptions): Promise<{ result: BenchRe
   const results: RuntimeResult[] = chosen.map((r) => ({
     id: r.id,
     label: r.label,
-    coldStart: { direct: [], npx: [], ...(r.npxNote && { npxNote: r.npxNote }) },
+    coldStart: { direct: [], npx: [], npxOverhead: [], ...(r.npxNote && { npxNote: r.npxNote }) },
     rounds: [],
     errors: [],
   }));

@@ -20,8 +20,10 @@ export interface Runtime {
   launcher: string;
   /** The process that serves (RSS is its tree's): the launcher itself for Node. */
   serverProcess: 'launcher' | 'bun' | 'deno' | 'workerd';
-  /** What `npx duet serve` runs on for this runtime, when it is not this runtime (see `npxNode`). */
+  /** Why `npx duet serve` cannot start this runtime (then there is no npx column for it). */
   npxNote?: string;
+  /** Environment on top of the user's. */
+  env?: Record<string, string>;
 }
 
 export const BIN = `${packageRoot}adapters/node/bin.js`;
@@ -50,7 +52,7 @@ export interface Versions {
   deno: string;
   workerd: string;
   miniflare: string;
-  /** The Node `npx duet` runs on in this checkout (npx puts node_modules/.bin, npm's Node 22, first). */
+  /** The `node` npx finds first in this checkout (node_modules/.bin: npm's Node 22; bin.js leaves it). */
   npxNode: string;
   npm: string;
 }
@@ -81,7 +83,6 @@ export function machine() {
 }
 
 export function runtimes(versions: Versions): Runtime[] {
-  const major = (v: string) => v.replace(/^v/, '').split('.')[0];
   const nodeUser: Runtime = {
     id: 'node20',
     label: `Node ${versions.node20.replace(/^v/, '')} (yours)`,
@@ -97,6 +98,9 @@ export function runtimes(versions: Versions): Runtime[] {
       flags: [],
       launcher: NODE22,
       serverProcess: 'launcher',
+      // bin.js moves off npm's Node onto the user's unless told it already did (DUET_NODE_REEXEC).
+      env: { DUET_NODE_REEXEC: '1' },
+      npxNote: 'npx duet runs on your Node (bin.js leaves the node devDependency): see the Node 20 row',
     },
     {
       id: 'bun',
@@ -127,8 +131,5 @@ export function runtimes(versions: Versions): Runtime[] {
       serverProcess: 'workerd',
     },
   ];
-  // npx runs the bin with node_modules/.bin first on PATH: in a checkout that is npm's Node 22.
-  if (major(versions.npxNode) !== major(versions.node20))
-    nodeUser.npxNote = `npx duet runs on Node ${versions.npxNode.replace(/^v/, '')} here (npx puts node_modules/.bin first): see the Node 22 row`;
   return list;
 }

@@ -9,6 +9,7 @@ export interface RuntimeSummary {
   label: string;
   coldDirect: number;
   coldNpx: number;
+  npxOverhead: number;
   coldDirectRange: [number, number];
   npxNote?: string;
   start4: number;
@@ -53,6 +54,7 @@ export function summariseRuntime(r: RuntimeResult): RuntimeSummary {
     label: r.label,
     coldDirect: median(r.coldStart.direct),
     coldNpx: median(r.coldStart.npx),
+    npxOverhead: median(r.coldStart.npxOverhead ?? []),
     coldDirectRange: [Math.min(...finite), Math.max(...finite)],
     npxNote: r.coldStart.npxNote,
     start4: of(rounds, (x) => x.startMs),
@@ -171,7 +173,7 @@ export function targets(result: BenchResult, summaries: RuntimeSummary[]): Targe
     }
     rows.push({ name, limit, cells, for: forId });
   };
-  const npxOn = summaries.find((s) => s.id === 'node20')?.npxNote ? 'node22' : 'node20';
+  const npxOn = 'node20';
   add(
     'cold start to healthy, GitHub spec, through `npx duet serve`',
     '< 1 s (Node), < 2 s (workerd)',
