@@ -2,7 +2,6 @@
 import type { Operation } from '../catalog/types.ts';
 import { analyzeQuery, type QueryPlan } from './analyze.ts';
 import { apiMentions } from './api-mentions.ts';
-import { createApiPrior } from './api-prior.ts';
 import { createExactMatcher } from './exact-match.ts';
 import { operationTraits } from './operation-traits.ts';
 import { buildPostings } from './postings.ts';
@@ -50,7 +49,6 @@ export function createSearchIndex(operations: Operation[]): SearchIndex {
     apiOf[d] = apiIds.get(op.api)!;
   });
   const mentions = apiMentions(ops, apiIds, titles);
-  const apiPrior = createApiPrior(ops, apiOf, apiIds.size);
   const analyzeOptions = {
     apiWords: mentions.nameWords,
     knownTerm: (term: string) => postings.has(term),
@@ -151,7 +149,6 @@ export function createSearchIndex(operations: Operation[]): SearchIndex {
     const plan = analyzeQuery(query, analyzeOptions);
     const named = mentions.find(query);
     const exact = matchExact(query);
-    const prior = named.size > 0 ? undefined : apiPrior.factors(plan);
     const usedTerms: number[] = [];
     let touchedCount = 0;
     try {
@@ -222,7 +219,6 @@ export function createSearchIndex(operations: Operation[]): SearchIndex {
         score *= 1 + HEAD_BOOST * headMatch(plan, d);
         if (op.deprecated) score *= DEPRECATED;
         if (named.has(apiOf[d])) score *= NAMED_API_BOOST;
-        if (prior) score *= prior[apiOf[d]];
         scores[d] = score;
         candidates.push(d);
       }
