@@ -2,6 +2,7 @@
 import type { WorkerLoader } from './loader-sandbox.ts';
 import type { TypeCheckService } from './typecheck/protocol.ts';
 import type { DuetWorkerConfig } from './worker-config.ts';
+import type { WorkersAiBinding } from './workers-ai-model.ts';
 import type { DurableObjectNamespace } from './workers-types.ts';
 
 export interface DuetEnv {
@@ -16,4 +17,6 @@ export interface DuetEnv {
    * before they run. Without it only their syntax is checked.
    */
   TYPECHECK?: TypeCheckService;
+  /** The Workers AI binding, for `DUET_CONFIG.model.provider: 'workers-ai'` (the agent's model). */
+  AI?: WorkersAiBinding;
 }

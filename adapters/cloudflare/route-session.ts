@@ -1,4 +1,4 @@
-/** Which requests belong to a session's Durable Object: executes that name a session (REST or MCP), reads of its state, audit and summary, approvals and rejections. */
+/** Which requests belong to a session's Durable Object: executes that name a session (REST or MCP), reads of its state, audit and summary, approvals and rejections, and the agent's messages, stream and stop. */
 import { SESSION_PATTERN } from '../../src/http/schemas.ts';
 
 export interface Routed {
@@ -12,8 +12,9 @@ export class MixedSessionsError extends Error {
   override name = 'MixedSessionsError';
 }
 
-const SESSION_READ = /^\/v1\/sessions\/([^/]+)\/(?:state|audit|summary)$/;
-const SESSION_APPROVAL = /^\/v1\/sessions\/([^/]+)\/(?:approvals|rejections)$/;
+const SESSION_READ = /^\/v1\/sessions\/([^/]+)\/(?:state|audit|summary|messages|stream)$/;
+// The agent's turn runs in the session's object too: messages, stop, and the decisions that resume it.
+const SESSION_APPROVAL = /^\/v1\/sessions\/([^/]+)\/(?:approvals|rejections|messages|stop)$/;
 
 /** The Durable Object name of a session; a tenant's sessions never share an object with another's. */
 export function sessionObjectName(tenant: string, session: string): string {

@@ -13,6 +13,7 @@ import type { DuetEnv } from './env.ts';
 import { objectRateLimiter, RATE_LIMIT_PATH, type RateLimitRequest } from './rate-limit.ts';
 import { setupFailure } from './setup-failure.ts';
 import { workerSetup } from './worker-setup.ts';
+import { agentConfig } from './workers-ai-model.ts';
 import type { DurableObjectState } from './workers-types.ts';
 
 type Sessions = typeof DUET_ACTORS;
@@ -55,8 +56,12 @@ export class DuetSession {
 
   /** The DO alarm carries every schedule of this object's actors; the actor system finds the due ones. */
   async alarm(): Promise<void> {
+    // The app first: its agent handles the session's wake (a turn cut off by an eviction is picked up).
+    const duet = await this.#app().catch(() => undefined);
     await this.#system.ready;
     await this.#system.runDueAlarms();
+    // A turn picked up by the wake runs in this object: the alarm keeps it awake until the turn settles.
+    await duet?.agent?.idle();
   }
 
   #app(): Promise<Duet> {
@@ -64,6 +69,7 @@ export class DuetSession {
       const duet = workerSetup(this.#env.DUET_CONFIG, this.#env.LOADER, this.#env.TYPECHECK).then((setup) =>
         createDuet({
           ...setup.duet,
+          ...agentConfig(setup.model, this.#env.AI),
           sessions: actorSessions((tenant) => this.#system.namespace(SESSIONS, { tenant })),
           rateLimiter: objectRateLimiter(this.#env.DUET_SESSIONS),
         }),

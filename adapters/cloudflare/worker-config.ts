@@ -35,6 +35,24 @@ const WorkerConfig = z.strictObject({
    */
   sandbox: z.enum(['loader', 'quickjs']).optional(),
   /**
+   * The agent's model (POST /v1/sessions/{id}/messages): an OpenAI-compatible or Anthropic endpoint (`url`,
+   * `model`, `provider`, `key`), or Workers AI through the Worker's `AI` binding (`provider: 'workers-ai'`,
+   * `model: '@cf/...'`, no url).
+   */
+  model: z
+    .strictObject({
+      provider: z.enum(['openai', 'anthropic', 'workers-ai']).optional(),
+      url: z.url({ protocol: /^https?$/ }).optional(),
+      model: z.string().min(1),
+      key: z.string().optional(),
+      maxSteps: z.number().int().positive().optional(),
+      watchdogMs: z.number().int().positive().optional(),
+    })
+    .refine((model) => model.provider === 'workers-ai' || model.url !== undefined, {
+      message: "give the model's url (or provider: 'workers-ai' to use the AI binding)",
+    })
+    .optional(),
+  /**
    * The type-check in the checker Worker (the `TYPECHECK` binding): how long a check may take, and how long
    * checks are skipped after one failed, before snippets run with the syntax check alone.
    */

@@ -7,13 +7,20 @@ import { workerDocsAssets } from './docs-assets.ts';
 import { createLoaderSandbox, type WorkerLoader } from './loader-sandbox.ts';
 import { remoteTypeChecker } from './remote-typecheck.ts';
 import type { TypeCheckService } from './typecheck/protocol.ts';
-import { loadWorkerApis, readWorkerConfig, WorkerConfigError } from './worker-config.ts';
+import {
+  type DuetWorkerConfig,
+  loadWorkerApis,
+  readWorkerConfig,
+  WorkerConfigError,
+} from './worker-config.ts';
 import { createWorkersSandbox, WORKERS_SANDBOX_MEMORY_BYTES } from './workers-sandbox.ts';
 
 export interface WorkerSetup {
   /** Everything `createDuet` needs but the session store, which differs between Worker and object. */
   duet: Omit<DuetConfig, 'sessions'>;
   maxBodyBytes: number;
+  /** The agent's model as configured; the session objects run the agent (see `agentConfig`). */
+  model?: DuetWorkerConfig['model'];
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -75,6 +82,7 @@ async function buildSetup(
         : undefined,
     },
     maxBodyBytes,
+    model: config.model,
   };
 }
 

@@ -13,6 +13,10 @@ const commands: Record<string, { summary: string; load: () => Promise<{ command:
     summary: 'run a TypeScript snippet against the catalog',
     load: () => import('./cli/execute.ts'),
   },
+  chat: {
+    summary: 'talk to the agent of a running duet serve (search + execute over your APIs)',
+    load: () => import('./cli/chat.ts'),
+  },
   mcp: {
     summary: 'serve the two tools over MCP on standard input/output (for desktop MCP clients)',
     load: () => import('./cli/mcp.ts'),

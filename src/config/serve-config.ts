@@ -1,5 +1,6 @@
 /** The serve configuration every runtime's entry receives, and how it becomes a running duet. */
 
+import type { ModelProvider } from '../agent/model/types.ts';
 import { jsonLogger } from '../audit/telemetry.ts';
 import { createDuet, type Duet, type DuetConfig } from '../duet.ts';
 import type { SessionStore } from '../execute/state.ts';
@@ -38,6 +39,20 @@ export interface ServeConfig {
    * an orphan holding the port and --data. See `readServeConfig`.
    */
   exitWithLauncher?: boolean;
+  /** The agent's model (`--llm-url`, `--llm-model`, ...; the key from env DUET_LLM_KEY): POST /v1/sessions/{id}/messages. */
+  llm?: LlmConfig;
+}
+
+export interface LlmConfig {
+  url: string;
+  model: string;
+  provider?: ModelProvider;
+  /** Travels on stdin like every credential here, never in argv. */
+  key?: string;
+  /** Model round trips per turn (default 20). */
+  maxSteps?: number;
+  /** How long a running turn may go unseen before its session's wake picks it up (env DUET_AGENT_WATCHDOG_MS). */
+  watchdogMs?: number;
 }
 
 /**
@@ -111,6 +126,16 @@ export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces)
     rateLimiter: pieces.rateLimiter,
     log: jsonLogger(),
     docsAssets: pieces.docsAssets,
+    ...(config.llm && {
+      model: {
+        url: config.llm.url,
+        model: config.llm.model,
+        provider: config.llm.provider,
+        key: config.llm.key,
+      },
+      maxSteps: config.llm.maxSteps,
+      agentWatchdogMs: config.llm.watchdogMs,
+    }),
   });
 }
 

@@ -15,8 +15,8 @@ import { lastToolResult, type Script, type ScriptMessage } from './scripted-mode
 
 export const TASK = "Create an issue titled 'Hello from duet' in octo/hello and tell me its number.";
 
-export const CREATE_CODE =
-  "const issue = await github.issuesCreate({ owner: 'octo', repo: 'hello', body: { title: 'Hello from duet' } });\n" +
+export const createCode = (repo = 'hello') =>
+  `const issue = await github.issuesCreate({ owner: 'octo', repo: '${repo}', body: { title: 'Hello from duet' } });\n` +
   'return { number: issue.number, title: issue.title };';
 
 /** Tool results since the last user message: where the script stands in the current turn. */
@@ -29,7 +29,7 @@ export function resultsThisTurn(messages: ScriptMessage[]): number {
  * search -> execute (found by search) -> answer with the number. `beforeAnswer` holds the last step (a
  * test kills or stops duet meanwhile).
  */
-export function issueScript(options: { beforeAnswer?: () => Promise<void> } = {}): Script {
+export function issueScript(options: { beforeAnswer?: () => Promise<void>; repo?: string } = {}): Script {
   return async (request) => {
     const done = resultsThisTurn(request.messages);
     if (done === 0) {
@@ -45,7 +45,7 @@ export function issueScript(options: { beforeAnswer?: () => Promise<void> } = {}
       if (!create)
         return { text: `search did not find issuesCreate: ${JSON.stringify(found.map((r: any) => r.name))}` };
       return {
-        toolCalls: [{ name: 'execute', input: { code: CREATE_CODE } }],
+        toolCalls: [{ name: 'execute', input: { code: createCode(options.repo) } }],
         usage: { input: 2400, output: 60 },
       };
     }
@@ -127,6 +127,31 @@ export async function readUntil(
   }
   await reader.cancel().catch(() => {});
   return chunks;
+}
+
+/** `POST .../messages {content}` as a plain client sends it; its chunks parsed and validated by the AI SDK's schema. */
+export async function postContent(
+  url: string,
+  session: string,
+  content: string,
+): Promise<ReadableStream<UIMessageChunk>> {
+  const response = await fetch(`${url}/v1/sessions/${session}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ content }),
+  });
+  if (response.status !== 200)
+    throw new Error(`POST messages answered ${response.status}: ${await response.text()}`);
+  if (response.headers.get('x-vercel-ai-ui-message-stream') !== 'v1')
+    throw new Error('not a UI message stream');
+  return parseJsonEventStream({ stream: response.body!, schema: uiMessageChunkSchema }).pipeThrough(
+    new TransformStream<any, UIMessageChunk>({
+      transform(result, controller) {
+        if (!result.success) throw result.error;
+        controller.enqueue(result.value);
+      },
+    }),
+  );
 }
 
 /** The chunks of a raw SSE response, parsed and validated by the AI SDK's own chunk schema. */

@@ -14,6 +14,7 @@ import { readSource } from '../read-source.ts';
 import { createWorkerSandbox } from '../sandbox-pool.ts';
 import { createNodeTypeChecker } from '../typecheck.ts';
 import { embeddingsSettings } from './embeddings.ts';
+import { llmConfig } from './llm.ts';
 
 export type Values = Record<string, any>;
 
@@ -115,7 +116,14 @@ export async function makeDuet(
     await durable?.close();
   };
   try {
+    // The agent, for commands that take the --llm-* flags (serve) and were given them.
+    const llm = llmConfig(values);
     const duet = createDuet({
+      ...(llm && {
+        model: { url: llm.url, model: llm.model, provider: llm.provider, key: llm.key },
+        maxSteps: llm.maxSteps,
+        agentWatchdogMs: llm.watchdogMs,
+      }),
       apis,
       sandbox,
       upstreams,

@@ -4,6 +4,7 @@ import { buildUpstreams, splitNamed, UsageError } from '../../../src/config/opti
 import { listeningLine } from '../../../src/config/serve-config.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { readSource } from '../read-source.ts';
+import { llmConfig } from './llm.ts';
 import { limitFlags, sandboxSettings, type Values } from './load.ts';
 
 export async function serveOnWorkerd(values: Values, port: number, policy: PolicyDocument): Promise<number> {
@@ -16,6 +17,7 @@ export async function serveOnWorkerd(values: Values, port: number, policy: Polic
     }),
   );
   const upstreams = buildUpstreams(values['base-url'], values.header);
+  const llm = llmConfig(values);
   // adapters/ never import each other statically; the launcher is built beside this file in dist/.
   const launcher = new URL(
     `../../cloudflare/serve-local.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
@@ -33,6 +35,16 @@ export async function serveOnWorkerd(values: Values, port: number, policy: Polic
       limits: sandboxSettings(limitFlags(values, policy)).limits,
       policy,
       sandbox: values.sandbox,
+      ...(llm && {
+        model: {
+          url: llm.url,
+          model: llm.model,
+          provider: llm.provider,
+          key: llm.key,
+          maxSteps: llm.maxSteps,
+          watchdogMs: llm.watchdogMs,
+        },
+      }),
     },
   });
   // The catalog lives in the Worker: the line names no APIs.

@@ -10,6 +10,7 @@ import { VERSION } from '../package-info.ts';
 import { serveNode } from '../serve.ts';
 import { serveOnRuntime, spawnableRuntimes } from '../spawn-runtime.ts';
 import { EMBEDDINGS_HELP, embeddingsOptions } from './embeddings.ts';
+import { LLM_HELP, llmConfig, llmOptions } from './llm.ts';
 import {
   dataDir,
   limitFlags,
@@ -36,10 +37,6 @@ import {
 import { leaseMs, serveOnPostgres, storeUrl } from './serve-postgres.ts';
 import { serveOnWorkerd } from './serve-workerd.ts';
 
-// Flags of the DESIGN.md contract whose features are not in this version yet: refusing them loudly is
-// safer than ignoring them.
-const notYet = ['llm-url', 'llm-model', 'llm-provider'];
-
 const options = {
   ...sourceOptions,
   port: { type: 'string', default: '8787' },
@@ -53,12 +50,13 @@ const options = {
   ...policyOptions,
   ...tenantOptions,
   ...embeddingsOptions,
-  ...Object.fromEntries(notYet.map((name) => [name, { type: 'string', multiple: true }] as const)),
+  ...llmOptions,
 } as const;
 
 const help = `Usage: duet serve [options]
 
-Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET /docs.
+Start the HTTP server: POST /v1/search, POST /v1/execute, GET /openapi.json, GET /docs; with a model
+(--llm-url, --llm-model) the agent too: POST /v1/sessions/{id}/messages (see duet chat).
 
   --port N                    port to listen on (default 8787; 0 picks a free one)
   --host HOST                 interface to bind (default 127.0.0.1)
@@ -74,7 +72,7 @@ ${dataHelp('where durable state lives').slice(1)}
                               maxResultBytes, maxLogLines, maxLogBytes, maxCalls, maxConcurrentCalls;
                               or the pool: workers (default 10), queue (default 2 x workers)${TENANTS_HELP}${POLICY_HELP}
   --sandbox quickjs|loader    with --runtime workerd: QuickJS in the request's isolate (default) or a
-                              Dynamic Worker per run (V8 isolate; workerd enforces no CPU limit on it)${SOURCES_HELP}${EMBEDDINGS_HELP}${HELP_FLAG}`;
+                              Dynamic Worker per run (V8 isolate; workerd enforces no CPU limit on it)${LLM_HELP}${SOURCES_HELP}${EMBEDDINGS_HELP}${HELP_FLAG}`;
 
 /** For the runtimes that start a child: a policy naming an unknown API or operation fails here, in the parent. */
 async function checkPolicy(values: Values, policy: PolicyDocument): Promise<void> {
@@ -90,9 +88,7 @@ async function checkPolicy(values: Values, policy: PolicyDocument): Promise<void
 
 async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options });
-  for (const name of notYet) {
-    if ((values as Values)[name]) throw new UsageError(`--${name} is not available in duet ${VERSION} yet`);
-  }
+  const llm = llmConfig(values);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new UsageError(`--port ${values.port}: not a port number`);
@@ -138,6 +134,7 @@ async function run(args: string[]): Promise<number> {
       policy,
       version: VERSION,
       ...(store && { store, advertise: values.advertise, leaseMs: leaseMs() }),
+      ...(llm && { llm }),
     });
   }
   if (store) return serveOnPostgres(values, policy, port, store);

@@ -42,7 +42,7 @@ export function openAiChat(config: ModelConfig): ModelClient {
         model: config.model,
         stream: true,
         stream_options: { include_usage: true },
-        messages: toMessages(request),
+        messages: chatCompletionsMessages(request),
         tools: request.tools.map((tool) => ({
           type: 'function',
           function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
@@ -128,7 +128,8 @@ export function openAiChat(config: ModelConfig): ModelClient {
   };
 }
 
-function toMessages(request: ModelRequest): unknown[] {
+/** The request's system prompt and conversation as Chat Completions messages (also what Workers AI takes). */
+export function chatCompletionsMessages(request: ModelRequest): unknown[] {
   const out: unknown[] = [{ role: 'system', content: request.system }];
   for (const message of request.messages) out.push(toMessage(message));
   return out;
