@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, bin } from './support/cli.ts';
-import { descendants, track } from './support/processes.ts';
+import { track, waitGone } from './support/processes.ts';
 
 beforeAll(assertBuilt);
 
@@ -79,34 +79,28 @@ describe('npx duet', () => {
   });
 
   it.runIf(process.platform === 'linux')(
-    'serves on the first node on PATH outside node_modules, not the bundled one',
+    'serves on the first node on PATH outside node_modules, and stops when npx is stopped',
     async () => {
       const child = spawn('npx', ['duet', 'serve', '--port', '0', '--data', fresh()], { cwd: root });
       track(child.pid!);
-      try {
-        let stderr = '';
-        await new Promise<void>((resolve, reject) => {
-          child.stderr.on('data', (d) => {
-            stderr += d;
-            if (stderr.includes('"url":"')) resolve();
-          });
-          child.on('exit', (code) => reject(new Error(`npx duet serve exited with ${code}:\n${stderr}`)));
+      let stderr = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stderr.on('data', (d) => {
+          stderr += d;
+          if (stderr.includes('"url":"')) resolve();
         });
-        track(child.pid!);
-        const executables = descendants(child.pid!)
-          .filter((pid) => /(\.bin\/duet|bin\.js) serve/.test(cmdline(pid)))
-          .map((pid) => realpathSync(`/proc/${pid}/exe`));
-        expect(executables.length).toBe(1);
-        expect(executables[0]).not.toBe(realpathSync(bundledNode));
-        expect(executables[0].startsWith(realpathSync(join(root, 'node_modules')))).toBe(false);
-      } finally {
-        // npx does not pass SIGTERM on: stop the server itself, then npx.
-        for (const pid of descendants(child.pid!).reverse()) {
-          try {
-            process.kill(pid, 'SIGTERM');
-          } catch {}
-        }
-      }
+        child.on('exit', (code) => reject(new Error(`npx duet serve exited with ${code}:\n${stderr}`)));
+      });
+      const pids = track(child.pid!);
+      const executables = pids
+        .filter((pid) => /(\.bin\/duet|bin\.js) serve/.test(cmdline(pid)))
+        .map((pid) => realpathSync(`/proc/${pid}/exe`));
+      expect(executables.length).toBe(1);
+      expect(executables[0]).not.toBe(realpathSync(bundledNode));
+      expect(executables[0].startsWith(realpathSync(join(root, 'node_modules')))).toBe(false);
+      // npm passes SIGTERM to the shell it runs duet in, not to duet: the server must stop all the same.
+      child.kill('SIGTERM');
+      expect(await waitGone(pids, 15_000), 'left running after npx was stopped').toEqual([]);
     },
   );
 });

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 runOnUsersNode();
 dropSqliteWarning();
+stopWithNpx();
 
 const cli = new URL('../../dist/adapters/node/cli.js', import.meta.url);
 if (!existsSync(cli)) {
@@ -50,6 +51,19 @@ function runOnUsersNode() {
       DUET_NODE_REEXEC: '1',
     });
   }
+}
+
+/**
+ * Under `npx duet`, npm runs `sh -c duet ...` and passes a SIGTERM to that shell only, which dies without
+ * passing it on: `duet serve` would live on, holding its port and --data. So under npx (only: a plain
+ * `nohup duet serve &` must outlive its shell) losing the parent is taken as the SIGTERM it was meant as.
+ */
+function stopWithNpx() {
+  if (process.env.npm_command !== 'exec') return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 250).unref();
 }
 
 /**
