@@ -23,7 +23,12 @@ function gateApi() {
   const api = defineApi({
     name: 'gate',
     operations: {
-      wait: defineFunction({ summary: 'Wait for the gate', input: z.object({}), output: z.string(), run: () => gate.promise }),
+      wait: defineFunction({
+        summary: 'Wait for the gate',
+        input: z.object({}),
+        output: z.string(),
+        run: () => gate.promise,
+      }),
     },
   });
   return {
