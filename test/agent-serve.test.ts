@@ -43,6 +43,8 @@ const until = async (condition: () => boolean) => {
 };
 
 describe.each(['node', 'bun', 'deno', 'workerd'])('the agent on duet serve --runtime %s', (runtime) => {
+  // workerd bundles the Worker before it listens.
+  const startTimeoutMs = runtime === 'workerd' ? 90_000 : 30_000;
   it('streams a turn, survives kill -9 mid-turn without running the execute again, and keeps the conversation', async () => {
     const repo = `agent-${runtime}`;
     const hold = gate();
@@ -64,7 +66,7 @@ describe.each(['node', 'bun', 'deno', 'workerd'])('the agent on duet serve --run
       '--llm-model',
       'scripted-1',
     ];
-    const first = await startServer(flags);
+    const first = await startServer(flags, { startTimeoutMs });
     try {
       const seen = await readUntil(await postContent(first.url, 'a1', TASK), untilExecuteOutput());
       const output = seen.at(-1) as any;
@@ -81,7 +83,7 @@ describe.each(['node', 'bun', 'deno', 'workerd'])('the agent on duet serve --run
     expect(posts(repo)).toBe(1);
     hold.open();
 
-    const second = await startServer(flags);
+    const second = await startServer(flags, { startTimeoutMs });
     try {
       // The turn was cut off; a client resumes its stream and the turn carries on from its last step.
       const stream = await chatTransport(second.url, 'a1').reconnectToStream({ chatId: 'a1' });
@@ -111,7 +113,7 @@ describe.each(['node', 'bun', 'deno', 'workerd'])('the agent on duet serve --run
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
     }
-  });
+  }, 300_000);
 
   it('picks a cut-off turn up on its own after a restart (the session wake), with no client asking', async () => {
     const repo = `wake-${runtime}`;
@@ -140,7 +142,7 @@ describe.each(['node', 'bun', 'deno', 'workerd'])('the agent on duet serve --run
       'anthropic',
     ];
     const env = { ...process.env, DUET_AGENT_WATCHDOG_MS: '300' };
-    const first = await startServer(flags, { env });
+    const first = await startServer(flags, { env, startTimeoutMs });
     try {
       await readUntil(await postContent(first.url, 'w1', TASK), untilExecuteOutput());
       await until(() => model.requests.length >= 3);
@@ -148,7 +150,7 @@ describe.each(['node', 'bun', 'deno', 'workerd'])('the agent on duet serve --run
       await first.stop('SIGKILL');
     }
     hold.open();
-    const second = await startServer(flags, { env });
+    const second = await startServer(flags, { env, startTimeoutMs });
     try {
       // Only the model server is watched: the restarted server asks it for the answer by itself.
       await until(() => model.requests.length >= 4);
@@ -160,5 +162,5 @@ describe.each(['node', 'bun', 'deno', 'workerd'])('the agent on duet serve --run
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
     }
-  });
+  }, 300_000);
 });

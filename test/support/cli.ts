@@ -31,6 +31,8 @@ export interface SpawnOptions {
   /** The whole environment of the process (default: this one's, with a fresh DUET_DATA). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** How long `startServer` waits for the listening line (default 20 s; workerd bundles first, slower on a busy machine). */
+  startTimeoutMs?: number;
 }
 
 function environment(options: SpawnOptions): NodeJS.ProcessEnv {
@@ -88,7 +90,11 @@ export function startServer(args: string[], options: SpawnOptions = {}): Promise
     track(root);
     let stderr = '';
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${stderr}`)), 20_000);
+    const timer = setTimeout(() => {
+      // Not started in time: it must not outlive the test that gave up on it.
+      killTree(root);
+      reject(new Error(`server did not start:\n${stderr}`));
+    }, options.startTimeoutMs ?? 20_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}:\n${stderr}`));
