@@ -74,7 +74,10 @@ describe.each(['node', 'bun', 'deno', 'workerd'])('the agent on duet serve --run
         type: 'tool-output-available',
         output: { ok: true, result: { title: 'Hello from duet' } },
       });
-      expect(seen.map((c) => c.type)).toContain('tool-output-available');
+      // The snippet's console line came as a data part while it ran (each runtime's sandbox streams it).
+      const log = seen.find((c) => c.type === 'data-log') as any;
+      expect(log).toMatchObject({ transient: true, data: { line: `filing the issue in ${repo}` } });
+      expect(seen.indexOf(log)).toBeLessThan(seen.indexOf(output));
       // The execute's outcome is kept; the model is now asked for the answer, which the script holds.
       await until(() => model.requests.length >= 3);
     } finally {
@@ -163,4 +166,82 @@ describe.each(['node', 'bun', 'deno', 'workerd'])('the agent on duet serve --run
       expect(await second.stop('SIGTERM')).toBe(0);
     }
   }, 300_000);
+});
+
+describe('an execute cut off by kill -9', () => {
+  it('is not run again after the restart: the model hears that it may have taken effect', async () => {
+    // An upstream that takes the write and never answers: the server is killed while the call is out.
+    const { createServer } = await import('node:http');
+    let received = 0;
+    const held = new Set<import('node:http').ServerResponse>();
+    const slow = createServer((req, res) => {
+      received++;
+      held.add(res);
+      req.resume();
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          for (const res of held) res.destroy();
+          slow.close(() => resolve());
+        }),
+    );
+    const slowUrl = `http://127.0.0.1:${(slow.address() as import('node:net').AddressInfo).port}`;
+    const model = await startScriptedModel('openai', issueScript({ repo: 'slow' }));
+    closers.push(() => model.close());
+    const data = mkdtempSync(join(tmpdir(), 'duet-cut-'));
+    dirs.push(data);
+    const flags = [
+      '--data',
+      data,
+      '--spec',
+      `github=${githubSpecPath}`,
+      '--base-url',
+      `github=${slowUrl}`,
+      '--llm-url',
+      model.url,
+      '--llm-model',
+      'scripted-1',
+      '--sandbox-limit',
+      'timeoutMs=60000',
+    ];
+    const first = await startServer(flags);
+    try {
+      const response = await fetch(`${first.url}/v1/sessions/cut-1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ content: TASK }),
+      });
+      expect(response.status).toBe(200);
+      await until(() => received >= 1);
+      await first.stop('SIGKILL');
+      await response.body?.cancel().catch(() => {});
+    } finally {
+      await first.stop('SIGKILL');
+    }
+    const second = await startServer(flags);
+    try {
+      const stream = await chatTransport(second.url, 'cut-1').reconnectToStream({ chatId: 'cut-1' });
+      const { message } = await readAll(stream!);
+      const execute = (message!.parts as any[]).find((p) => p.type === 'tool-execute');
+      expect(execute).toMatchObject({ state: 'output-error' });
+      expect(execute.errorText).toContain('cut off before it finished');
+      // The journal names the call as it was about to be sent (the path template).
+      expect(execute.errorText).toContain('github.issuesCreate POST /repos/{owner}/{repo}/issues (unknown)');
+      // The model was told, and the write was sent once: before the kill, never after.
+      expect(model.requests.at(-1)!.messages.at(-1)).toMatchObject({
+        role: 'tool',
+        content: expect.stringContaining('may have taken effect'),
+      });
+      expect(received).toBe(1);
+      const audit = (await (await fetch(`${second.url}/v1/sessions/cut-1/audit`)).json()) as any;
+      expect(audit.entries.at(-1)).toMatchObject({
+        errorKind: 'interrupted',
+        calls: [{ name: 'issuesCreate', outcome: 'unknown' }],
+      });
+    } finally {
+      expect(await second.stop('SIGTERM')).toBe(0);
+    }
+  }, 120_000);
 });

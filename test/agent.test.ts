@@ -9,6 +9,7 @@ import { type NodeServer, serveNode } from '../adapters/node/serve.ts';
 import { createModel, ModelError } from '../src/agent/model/index.ts';
 import { Catalog } from '../src/catalog/index.ts';
 import { createDuet, type Duet, type DuetConfig } from '../src/duet.ts';
+import { memorySessions } from '../src/execute/state.ts';
 import { duetTools } from '../src/http/tools.ts';
 import { createQuickJSSandbox } from '../src/sandbox/index.ts';
 import {
@@ -230,7 +231,47 @@ describe('the agent routes', () => {
     expect(ids).toEqual(ids.map((_, i) => i));
     const chunks = await parseChunks(new Response(text));
     expect(chunks.length).toBe(ids.length);
-    expect(chunks.some((c) => c.type === 'data-log')).toBe(false);
+    expect(chunks.find((c) => c.type === 'data-log')).toMatchObject({
+      data: { line: 'filing the issue in hello' },
+    });
+  });
+
+  it('resume a running turn after the chunk a client last saw (Last-Event-ID), or from its start', async () => {
+    const hold = gate();
+    const model = await startScriptedModel('openai', issueScript({ beforeAnswer: () => hold.promise }));
+    closers.push(() => model.close());
+    const { url } = await serve(model);
+    const response = await fetch(`${url}/v1/sessions/resume-1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ content: TASK }),
+    });
+    // Read the raw events up to the execute's outcome, then go away.
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let seen = '';
+    while (!seen.includes('"tool-output-available","toolCallId":"call_1_0"'))
+      seen += (await reader.read()).value ?? '';
+    await reader.cancel();
+    // The event of the execute's outcome: resume right after it.
+    const event = seen
+      .split('\n\n')
+      .find((e) => e.includes('"tool-output-available","toolCallId":"call_1_0"'))!;
+    const last = /^id: (\d+:\d+)$/m.exec(event)![1];
+    const [segment, seq] = last.split(':').map(Number);
+    const rest = await fetch(`${url}/v1/sessions/resume-1/stream`, { headers: { 'last-event-id': last } });
+    expect(rest.status).toBe(200);
+    const restReader = rest.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let more = '';
+    while (!/^id: /m.test(more)) more += (await restReader.read()).value ?? '';
+    expect(/^id: (\d+:\d+)$/m.exec(more)![1]).toBe(`${segment}:${seq + 1}`);
+    hold.open();
+    while (!more.includes('[DONE]')) more += (await restReader.read()).value ?? '';
+    // Every chunk after it, none twice, none missing, to the end of the turn.
+    const restIds = [...more.matchAll(/^id: (\d+):(\d+)$/gm)].map((m) => Number(m[2]));
+    expect(restIds).toEqual(restIds.map((_, i) => seq + 1 + i));
+    expect(more).toContain('"type":"finish","finishReason":"stop"');
+    // The turn has ended: nothing to resume.
+    expect((await fetch(`${url}/v1/sessions/resume-1/stream`)).status).toBe(204);
   });
 
   it('answer 501 saying how to configure a model when none is, and 404 for an unknown session', async () => {
@@ -255,6 +296,46 @@ describe('the agent routes', () => {
     const doc = (await (await fetch(`${served.url}/openapi.json`)).json()) as any;
     for (const path of ['/v1/sessions/{id}/messages', '/v1/sessions/{id}/stream', '/v1/sessions/{id}/stop'])
       expect(doc.paths[path]).toBeDefined();
+  });
+});
+
+describe('a turn cut off again and again', () => {
+  it('is picked up a bounded number of times, then ends saying so: a failing model is not called forever', async () => {
+    // Each "server" below shares the session store but not the process's live turns, as a restarted one
+    // would; each is cut off while its model call hangs.
+    const hang = gate();
+    const model = await startScriptedModel('openai', async () => {
+      await hang.promise;
+      return { text: 'too late' };
+    });
+    closers.push(async () => {
+      hang.open();
+      await model.close();
+    });
+    const sessions = memorySessions();
+    const make = () =>
+      createDuet({
+        apis: [],
+        sandbox,
+        sessions,
+        model: { url: model.url, model: 'scripted-1', timeoutMs: 600_000 },
+      });
+    const first = make();
+    const sent = await first.agent!.send('bound-1', { text: 'hello' });
+    expect(sent.ok).toBe(true);
+    while (model.requests.length < 1) await new Promise((r) => setTimeout(r, 10));
+    for (let restart = 1; restart <= 3; restart++) {
+      await make().agent!.resume('bound-1');
+      while (model.requests.length < restart + 1) await new Promise((r) => setTimeout(r, 10));
+    }
+    const last = make();
+    await last.agent!.resume('bound-1');
+    const turn = await last.agent!.settled('bound-1');
+    expect(turn).toMatchObject({ status: 'failed', error: expect.stringContaining('cut off 3 times') });
+    expect(model.requests).toHaveLength(4);
+    // The failure is part of the conversation a client reads.
+    const history = await last.agent!.messages('bound-1');
+    expect(history!.turn!.status).toBe('failed');
   });
 });
 

@@ -16,6 +16,7 @@ import { lastToolResult, type Script, type ScriptMessage } from './scripted-mode
 export const TASK = "Create an issue titled 'Hello from duet' in octo/hello and tell me its number.";
 
 export const createCode = (repo = 'hello') =>
+  `console.log('filing the issue in ${repo}');\n` +
   `const issue = await github.issuesCreate({ owner: 'octo', repo: '${repo}', body: { title: 'Hello from duet' } });\n` +
   'return { number: issue.number, title: issue.title };';
 
