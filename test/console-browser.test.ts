@@ -401,7 +401,8 @@ function agentBuilt(): boolean {
 /**
  * An OpenAI-compatible model server that follows a script, streamed as Chat Completions SSE: a request
  * whose last message is a tool result gets a short answer; "slow" gets a few words and then nothing until
- * the client goes away (a turn to stop); anything else gets one `execute` call.
+ * the client goes away (a turn to stop); "create" gets an `execute` that creates a task (which needs
+ * approval); anything else gets an `execute` that lists tasks.
  */
 function scriptedModel(): { server: Server; url: () => string; requests: number } {
   const state = { requests: 0 };
@@ -418,18 +419,18 @@ function scriptedModel(): { server: Server; url: () => string; requests: number 
     state.requests++;
     const body = JSON.parse(text) as { messages: { role: string; content?: unknown }[] };
     const last = body.messages[body.messages.length - 1];
+    const asked = JSON.stringify(body.messages.findLast((m) => m.role === 'user')?.content ?? '');
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (last.role === 'tool') {
-      send(res, [
-        delta({ role: 'assistant', content: 'There are ' }),
-        delta({ content: 'no open tasks yet.' }),
-        delta({}, 'stop'),
-      ]);
-    } else if (JSON.stringify(last.content).includes('slow')) {
+      const answer = asked.includes('create') ? 'Done: the task is created.' : 'There are no open tasks yet.';
+      send(res, [delta({ role: 'assistant', content: answer }), delta({}, 'stop')]);
+    } else if (asked.includes('slow')) {
       send(res, [delta({ role: 'assistant', content: 'Let me think about this for a long while' })], false);
     } else {
       const args = JSON.stringify({
-        code: "const open = await demo.listTasks({ done: 'false' });\nreturn open.length;",
+        code: asked.includes('create')
+          ? "const task = await demo.createTask({ body: { title: 'Ship it' } });\nreturn task.id;"
+          : "const open = await demo.listTasks({ done: 'false' });\nreturn open.length;",
       });
       send(res, [
         delta({
@@ -460,7 +461,16 @@ describe.skipIf(!agentBuilt())(
     const model = scriptedModel();
     beforeAll(async () => {
       await new Promise<void>((done) => model.server.listen(0, '127.0.0.1', done));
-      server = await serve('node', ['--llm-url', model.url(), '--llm-model', 'scripted']);
+      const dir = scratch('chat-policy');
+      writeFileSync(join(dir, 'policy.yaml'), POLICY);
+      server = await serve('node', [
+        '--llm-url',
+        model.url(),
+        '--llm-model',
+        'scripted',
+        '--policy',
+        join(dir, 'policy.yaml'),
+      ]);
     });
     afterAll(async () => {
       await server?.stop();
@@ -500,12 +510,50 @@ describe.skipIf(!agentBuilt())(
         // The history the server keeps shows the same turns after a reload.
         await page.reload();
         await expect.poll(() => page.locator('.message-user').count(), { timeout: 30_000 }).toBe(2);
+        // The stopped turn stays marked so.
+        await page.locator('.message-assistant .stopped').waitFor();
         expect(
           await page.locator('.message-assistant .tool-call[data-tool="execute"] .code').textContent(),
         ).toContain('demo.listTasks');
         // The only failed loads: the session's summary and history before its first turn (404: not started).
         expect(watched.errors.filter((error) => !/status of 404/.test(error))).toEqual([]);
         expect(watched.errors.length).toBeLessThanOrEqual(2);
+        expectLocalOnly(watched, server);
+      } finally {
+        await watched.close();
+      }
+    });
+
+    it('shows a write waiting for approval in the chat; approved in Approvals, the turn goes on', async () => {
+      const watched = await watchedPage(browser);
+      const { page } = watched;
+      try {
+        await page.goto(`${server.url}/console#/sessions/chat-2/chat`);
+        const input = page.getByLabel('Message to the agent');
+        await input.fill('Please create a task called Ship it');
+        await input.press('Enter');
+        const waiting = page.locator('.approval-part[data-status="pending"]');
+        await waiting.waitFor({ timeout: 30_000 });
+        expect(await waiting.locator('.planned-call').textContent()).toContain('demo.createTask');
+        expect(await waiting.locator('.planned-call').textContent()).toContain('Ship it');
+        await page.locator('.notice.waiting').waitFor();
+        await shoot(page, 'session-chat-approval');
+        await waiting.getByRole('link', { name: 'Review them' }).click();
+        await page
+          .locator('article.plan-pending')
+          .getByRole('button', { name: /Approve and apply 1 write/ })
+          .click();
+        await page.locator('article.plan-applied .outcome').waitFor();
+        await page.getByRole('tab', { name: 'Chat' }).click();
+        await expect
+          .poll(() => page.locator('.message-assistant .message-text').last().textContent(), {
+            timeout: 30_000,
+          })
+          .toBe('Done: the task is created.');
+        expect(await page.locator('.notice.waiting').count()).toBe(0);
+        const tasks = await api(server, '/v1/execute', { code: 'return demo.listTasks({})' });
+        expect(tasks.result.map((t: { title: string }) => t.title)).toEqual(['Ship it']);
+        expect(watched.errors.filter((error) => !/status of 404/.test(error))).toEqual([]);
         expectLocalOnly(watched, server);
       } finally {
         await watched.close();

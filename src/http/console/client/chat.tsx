@@ -26,17 +26,26 @@ const isRun = (value: unknown): value is ExecuteResponse =>
 const isSearch = (value: unknown): value is { results: SearchResult[] } =>
   typeof value === 'object' && value !== null && Array.isArray((value as { results?: unknown }).results);
 
-function ToolPart({ part }: { part: Extract<Part, { type: 'tool' }> }) {
+/** Where an unfinished call stands: being written, running, waiting for a person, or cut off. */
+type Pending = 'live' | 'approval' | 'ended';
+
+function ToolPart({ part, pending }: { part: Extract<Part, { type: 'tool' }>; pending: Pending }) {
   const input = part.input as { code?: unknown; query?: unknown } | undefined;
   const code = typeof input?.code === 'string' ? input.code : undefined;
   const running = part.state === 'input-streaming' || part.state === 'input-available';
+  const label =
+    part.state === 'input-streaming'
+      ? 'writing…'
+      : pending === 'approval'
+        ? 'waiting for approval'
+        : pending === 'live'
+          ? 'running…'
+          : 'not finished';
   return (
     <div class={`tool-call tool-${part.state}`} data-tool={part.toolName}>
       <div class="tool-head">
         <span class="badge badge-mode">{part.toolName}</span>
-        {running ? (
-          <span class="muted">{part.state === 'input-streaming' ? 'writing…' : 'running…'}</span>
-        ) : null}
+        {running ? <span class="muted">{label}</span> : null}
         {part.state === 'output-error' ? <span class="badge badge-error">error</span> : null}
       </div>
       {code !== undefined ? (
@@ -117,7 +126,13 @@ function DataPart({ part, session }: { part: Extract<Part, { type: 'data' }>; se
   );
 }
 
-function Bubble({ message, session }: { message: Message; session: string }) {
+function Bubble({ message, session, live }: { message: Message; session: string; live: boolean }) {
+  // Calls whose plan waits for a person (duet's data-approval parts name the call).
+  const awaiting = new Set(
+    message.parts.flatMap((p) =>
+      p.type === 'data' && (p.data as any)?.status === 'pending' ? [(p.data as any)?.toolCallId] : [],
+    ),
+  );
   return (
     <li class={`message message-${message.role}`} data-role={message.role}>
       <span class="visually-hidden">{message.role === 'user' ? 'You' : 'Agent'}:</span>
@@ -127,7 +142,10 @@ function Bubble({ message, session }: { message: Message; session: string }) {
         ) : part.type === 'reasoning' ? (
           <p class="message-reasoning muted">{part.text}</p>
         ) : part.type === 'tool' ? (
-          <ToolPart part={part} />
+          <ToolPart
+            part={part}
+            pending={awaiting.has(part.toolCallId) ? 'approval' : live ? 'live' : 'ended'}
+          />
         ) : part.type === 'data' ? (
           <DataPart part={part} session={session} />
         ) : part.type === 'error' ? (
@@ -141,16 +159,70 @@ function Bubble({ message, session }: { message: Message; session: string }) {
   );
 }
 
+interface History {
+  messages: any[];
+  turn?: {
+    id: string;
+    status: 'running' | 'awaiting-approval' | 'done' | 'stopped' | 'failed';
+    error?: string;
+  };
+}
+
+/**
+ * The history's messages, with the latest turn's end shown on its answer: a turn stopped (or failed)
+ * before a step completed has no assistant message of its own, so one is made to say so.
+ */
+function conversation(history: History): Message[] {
+  const messages = (history.messages ?? []).map(fromUIMessage);
+  const turn = history.turn;
+  if (!turn || (turn.status !== 'stopped' && turn.status !== 'failed')) return messages;
+  let answer = messages.findLast((m) => m.role === 'assistant' && m.id === turn.id);
+  if (!answer) {
+    answer = { id: turn.id, role: 'assistant', parts: [] };
+    messages.push(answer);
+  }
+  const at = messages.indexOf(answer);
+  messages[at] = {
+    ...answer,
+    aborted: turn.status === 'stopped',
+    parts:
+      turn.status === 'failed' && turn.error
+        ? [...answer.parts, { type: 'error', text: turn.error }]
+        : answer.parts,
+  };
+  return messages;
+}
+
+/** Puts the streamed message where its placeholder was, or over the history's copy of the same turn. */
+function place(shown: Message[], previous: Message, next: Message): Message[] {
+  const out = shown.filter((m) => m !== previous);
+  const same = out.findIndex((m) => m.role === 'assistant' && m.id === next.id);
+  if (same >= 0) {
+    out[same] = next;
+    return out;
+  }
+  const at = shown.indexOf(previous);
+  out.splice(at >= 0 ? at : out.length, 0, next);
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
 export function Chat({ session, onTurnEnd }: { session: string; onTurnEnd(): void }) {
   const [messages, setMessages] = useState<Message[]>([]);
   const [draft, setDraft] = useState('');
   const [streaming, setStreaming] = useState(false);
   const [stopping, setStopping] = useState(false);
+  const [waiting, setWaiting] = useState(false);
   const [error, setError] = useState('');
   const list = useRef<HTMLOListElement>(null);
+  /** A stream is being read (a sent turn or a resumed one): the watch below leaves it alone. */
+  const busy = useRef(false);
+  /** Bumped when the session changes or the panel closes: a loop of an older one stops. */
+  const generation = useRef(0);
 
   /** Streams an assistant message into the list, from a POST (a turn) or a GET (resume). */
-  const follow = async (response: Response) => {
+  const follow = async (response: Response, mine: number) => {
     if (!response.body) return;
     const open = new Map<string, Part>();
     let current: Message = { id: `m${Date.now()}`, role: 'assistant', parts: [] };
@@ -158,9 +230,10 @@ export function Chat({ session, onTurnEnd }: { session: string; onTurnEnd(): voi
     setStreaming(true);
     try {
       await readChunks(response.body, (chunk) => {
+        if (mine !== generation.current) return;
         const previous = current;
         current = applyChunk(current, chunk, open);
-        setMessages((shown) => shown.map((m) => (m === previous ? current : m)));
+        setMessages((shown) => place(shown, previous, current));
       });
     } finally {
       setStreaming(false);
@@ -169,26 +242,52 @@ export function Chat({ session, onTurnEnd }: { session: string; onTurnEnd(): voi
     }
   };
 
-  useEffect(() => {
-    let cancelled = false;
-    (async () => {
-      try {
-        const history = await getJson<{ messages: any[] } | any[]>(sessionPath(session, 'messages'));
-        const raw = Array.isArray(history) ? history : history.messages;
-        if (cancelled) return;
-        setMessages((raw ?? []).map(fromUIMessage));
-        // A turn still running (another tab, or before a reload): follow it.
-        const resumed = await request(sessionPath(session, 'stream'), {
-          headers: { accept: 'text/event-stream' },
-        });
-        if (!cancelled && resumed.status === 200) await follow(resumed);
-      } catch (e) {
-        if (!cancelled && !(e instanceof ApiError && (e.status === 404 || e.status === 401)))
-          setError((e as Error).message);
+  /** The conversation as the server keeps it (the source of truth once a stream ends). */
+  const load = async (mine: number): Promise<History | undefined> => {
+    const history = await getJson<History>(sessionPath(session, 'messages'));
+    if (mine !== generation.current) return undefined;
+    setMessages(conversation(history));
+    setWaiting(history.turn?.status === 'awaiting-approval');
+    return history;
+  };
+
+  /**
+   * Follows the session's turn while one is running or waits for a person (approved from the Approvals
+   * tab or elsewhere, it goes on): its stream while it runs, the history when it ends.
+   */
+  const watch = async (mine: number) => {
+    while (mine === generation.current) {
+      if (busy.current) return;
+      const history = await load(mine);
+      const status = history?.turn?.status;
+      if (status !== 'running' && status !== 'awaiting-approval') return;
+      const resumed = await request(sessionPath(session, 'stream'), {
+        headers: { accept: 'text/event-stream' },
+      });
+      if (mine !== generation.current || busy.current) {
+        await resumed.body?.cancel();
+        return;
       }
-    })();
+      if (resumed.status === 200) {
+        busy.current = true;
+        try {
+          await follow(resumed, mine);
+        } finally {
+          busy.current = false;
+        }
+      } else await sleep(status === 'running' ? 300 : 2000);
+    }
+  };
+
+  useEffect(() => {
+    const mine = ++generation.current;
+    setMessages([]);
+    watch(mine).catch((e) => {
+      if (mine === generation.current && !(e instanceof ApiError && (e.status === 404 || e.status === 401)))
+        setError((e as Error).message);
+    });
     return () => {
-      cancelled = true;
+      generation.current++;
     };
   }, [session]);
 
@@ -207,25 +306,34 @@ export function Chat({ session, onTurnEnd }: { session: string; onTurnEnd(): voi
       ...shown,
       { id: `u${Date.now()}`, role: 'user', parts: [{ type: 'text', text: content }] },
     ]);
+    const mine = generation.current;
+    busy.current = true;
     try {
       const response = await request(sessionPath(session, 'messages'), {
         method: 'POST',
         headers: { accept: 'text/event-stream' },
         body: JSON.stringify({ content }),
       });
-      await follow(response);
+      await follow(response, mine);
     } catch (e) {
       if (!(e instanceof ApiError && e.status === 401)) setError((e as Error).message);
+    } finally {
+      busy.current = false;
     }
+    // The turn ended or paused for an approval: the history has it whole, and a paused turn is watched.
+    if (mine === generation.current) void watch(mine).catch(() => {});
   };
 
   const stop = async () => {
     setStopping(true);
     try {
       await request(sessionPath(session, 'stop'), { method: 'POST', body: '{}' });
+      // A turn waiting for a decision has no stream to end: the history shows it stopped.
+      if (!busy.current) await load(generation.current);
     } catch (e) {
-      setStopping(false);
       setError((e as Error).message);
+    } finally {
+      if (!busy.current) setStopping(false);
     }
   };
 
@@ -236,13 +344,28 @@ export function Chat({ session, onTurnEnd }: { session: string; onTurnEnd(): voi
           <li class="muted empty-chat">Ask the agent to do something with the APIs.</li>
         ) : null}
         {messages.map((message) => (
-          <Bubble key={message.id} message={message} session={session} />
+          <Bubble
+            key={message.id}
+            message={message}
+            session={session}
+            live={streaming && message === messages[messages.length - 1]}
+          />
         ))}
       </ol>
       {error ? (
         <p class="error-message" role="alert">
           {error}
         </p>
+      ) : null}
+      {waiting && !streaming ? (
+        <div class="notice waiting" role="status">
+          The agent waits for a decision on its plan:{' '}
+          <a href={`#/sessions/${encodeURIComponent(session)}/approvals`}>approve or reject it</a>, or{' '}
+          <button type="button" class="link" onClick={stop}>
+            stop the turn
+          </button>
+          .
+        </div>
       ) : null}
       <form class="composer" onSubmit={send}>
         <label class="visually-hidden" for="chat-input">

@@ -186,7 +186,12 @@ export function applyChunk(message: Message, chunk: Chunk, open: Map<string, Par
 }
 
 /** A stored UI message (GET /messages) in the same shape as a streamed one. */
-export function fromUIMessage(raw: { id: string; role: Message['role']; parts?: any[] }): Message {
+export function fromUIMessage(raw: {
+  id: string;
+  role: Message['role'];
+  parts?: any[];
+  metadata?: { status?: string };
+}): Message {
   const parts: Part[] = [];
   for (const p of raw.parts ?? []) {
     const type = String(p?.type ?? '');
@@ -205,5 +210,6 @@ export function fromUIMessage(raw: { id: string; role: Message['role']; parts?: 
     } else if (type.startsWith('data-'))
       parts.push({ type: 'data', name: type.slice(5), id: p.id, data: p.data });
   }
-  return { id: raw.id, role: raw.role, parts };
+  // duet's agent marks a stopped turn in the message's metadata.
+  return { id: raw.id, role: raw.role, parts, ...(raw.metadata?.status === 'stopped' && { aborted: true }) };
 }
