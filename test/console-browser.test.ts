@@ -387,6 +387,35 @@ describe('the console on duet serve --runtime workerd', () => {
   });
 });
 
+describe.each(['deno', 'bun'])('the console on duet serve --runtime %s', (runtime) => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await serve(runtime);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('runs a snippet in a session and lists it with its run', async () => {
+    const watched = await watchedPage(browser);
+    const { page } = watched;
+    try {
+      await page.goto(`${server.url}/console#/playground`);
+      await writeSnippet(page, `await state.put('runtime', '${runtime}');\nreturn demo.listTasks({});\n`);
+      await page.getByLabel('Session (optional)').fill(`${runtime}-1`);
+      await page.getByRole('button', { name: 'Run', exact: true }).click();
+      await page.locator('.run-result .badge-ok').waitFor({ timeout: 30_000 });
+      await page.getByRole('link', { name: 'Sessions' }).click();
+      await page.getByRole('link', { name: `${runtime}-1` }).click();
+      await page.locator('.timeline-entry[data-seq="1"]').waitFor();
+      expect(watched.errors).toEqual([]);
+      expectLocalOnly(watched, server);
+    } finally {
+      await watched.close();
+    }
+  });
+});
+
 /** Whether this build's `duet serve` takes a model (the agent routes): the chat test needs it. */
 function agentBuilt(): boolean {
   try {
