@@ -59,7 +59,7 @@ async function api(server: ServerProcess, path: string, body?: unknown, token?: 
 /** Every state of a page, four times: light and dark, wide and narrow; the page is left wide and light. */
 async function shoot(page: Page, name: string): Promise<void> {
   // From the top: a full-page capture of a scrolled page draws the sticky bar mid-page.
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate('window.scrollTo(0, 0)');
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     for (const [size, viewport] of [
@@ -226,9 +226,10 @@ describe('the console on duet serve (node, demo API, createTask needs approval)'
     await shoot(page, 'playground-diagnostic');
     // The problem's button puts the caret on that line.
     await problem.getByRole('button').click();
-    const caretLine = await page
-      .getByLabel('TypeScript, the body of an async function')
-      .evaluate((el: HTMLTextAreaElement) => el.value.slice(0, el.selectionStart).split('\n').length);
+    const caretLine = await page.getByLabel('TypeScript, the body of an async function').evaluate((el) => {
+      const area = el as unknown as { value: string; selectionStart: number };
+      return area.value.slice(0, area.selectionStart).split('\n').length;
+    });
     expect(caretLine).toBe(3);
   });
 
@@ -302,7 +303,7 @@ describe('the console on duet serve (node, demo API, createTask needs approval)'
     await runs.focus();
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tab', { name: 'State', selected: true }).waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('State');
+    await expect.poll(() => page.evaluate('document.activeElement?.textContent')).toBe('State');
     expect(new URL(page.url()).hash).toBe('#/sessions/long-session/state');
     expect(watched.errors).toEqual([]);
     expectLocalOnly(watched, server);
@@ -331,16 +332,16 @@ describe('the console with tokens (node)', () => {
       await page.getByLabel('Token').fill('acme-console-secret');
       await page.getByRole('button', { name: 'Open the console' }).click();
       await page.getByRole('link', { name: 'acme-work' }).waitFor();
-      expect(
-        await page.evaluate(() => ({ session: { ...sessionStorage }, local: { ...localStorage } })),
-      ).toEqual({
-        session: { 'duet.console.token': 'acme-console-secret' },
-        local: {},
-      });
+      expect(await page.evaluate('({ session: { ...sessionStorage }, local: { ...localStorage } })')).toEqual(
+        {
+          session: { 'duet.console.token': 'acme-console-secret' },
+          local: {},
+        },
+      );
       expect(await page.context().cookies()).toEqual([]);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByLabel('Token').waitFor();
-      expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+      expect(await page.evaluate('sessionStorage.length')).toBe(0);
       // The one error is the refused token, which Chromium reports as a failed load.
       expect(watched.errors.filter((error) => !/status of 401/.test(error))).toEqual([]);
       expectLocalOnly(watched, server);
