@@ -18,7 +18,6 @@ import { registerCheckRoute } from './check-route.ts';
 import { consoleRoutes, isConsolePath, registerInfoRoute } from './console/index.ts';
 import { type DocsAssets, docsRoutes, isDocsPath } from './docs.ts';
 import { describeIssues, jsonError } from './errors.ts';
-import { handleMcpRequest } from './mcp.ts';
 import {
   ApprovalRequest,
   AuditPage,
@@ -314,8 +313,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
   });
   app.route('/', docsRoutes(options.docsAssets));
   app.route('/', consoleRoutes({ auth: Boolean(auth?.required), version: options.version ?? '0.0.0' }));
-  app.on(['GET', 'POST', 'DELETE'], '/mcp', (c) =>
-    handleMcpRequest(c.req.raw, {
+  // The MCP SDK (with ajv and zod 3) loads on the first /mcp request, not before the server listens.
+  app.on(['GET', 'POST', 'DELETE'], '/mcp', async (c) =>
+    (await import('./mcp.ts')).handleMcpRequest(c.req.raw, {
       catalog,
       search,
       executor,
