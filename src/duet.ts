@@ -98,7 +98,10 @@ export interface Duet {
   search(query: string | SearchArgs, options?: { limit?: number; tenant?: string }): Promise<SearchOutcome>;
   /** Runs a snippet (or `{ code, session, ... }`): type-check, policy, sandbox, audit. */
   execute(request: string | ExecuteRequest, context?: ExecuteContext): Promise<ExecuteResponse>;
-  /** Loads what the first execute would otherwise wait for (the type-checker); servers call it once started. */
+  /**
+   * Builds what the first search and execute would otherwise wait for (the search ranking, the
+   * type-checker); servers call it once started.
+   */
   warm(): Promise<void>;
   /** The ranking itself, synchronous (what `search` uses for words). */
   index: SearchIndex;
@@ -146,7 +149,16 @@ export function createDuet(config: DuetConfig): Duet {
     }
   }
   const sessions = config.sessions ?? memorySessions();
-  const ranking = createSearchIndex(catalog.operations);
+  // Built by warm() or by the first search, whichever comes first, not before the server can listen:
+  // ranking GitHub's 1,200 operations takes longer than the rest of createDuet together (profiled).
+  let built: SearchIndex | undefined;
+  const lexical = (): SearchIndex => (built ??= createSearchIndex(catalog.operations));
+  const ranking: SearchIndex = {
+    get size() {
+      return lexical().size;
+    },
+    search: (query, options) => lexical().search(query, options),
+  };
   const fused = config.embeddings
     ? createFusedSearch(catalog.operations, ranking, {
         provider: 'embed' in config.embeddings ? config.embeddings : openAiEmbeddings(config.embeddings),
@@ -237,6 +249,7 @@ export function createDuet(config: DuetConfig): Duet {
     execute: (request, context) =>
       executor.execute(typeof request === 'string' ? { code: request } : request, context),
     warm: async () => {
+      lexical();
       // Operation vectors load (or are computed) in the background; a failure is logged, search stays lexical.
       void fused?.warm().catch(() => {});
       await typeChecker?.warm?.();
