@@ -6,6 +6,11 @@ import type { Duet } from '../../src/duet.ts';
 export interface NodeServer {
   url: string;
   close(): Promise<void>;
+  /**
+   * Resolves once no request is in flight and none arrived for `quietMs` (or after `maxWaitMs` anyway):
+   * when background work (warming the type-checker) delays nobody.
+   */
+  whenQuiet(quietMs: number, maxWaitMs?: number): Promise<void>;
 }
 
 export interface ServeOptions {
@@ -20,6 +25,26 @@ export interface ServeOptions {
 export function serveNode(duet: Duet, options: ServeOptions): Promise<NodeServer> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: duet.app.fetch, port: options.port, hostname: options.host });
+    let inFlight = 0;
+    let lastActivity = performance.now();
+    server.on('request', (_request, response: import('node:http').ServerResponse) => {
+      inFlight++;
+      lastActivity = performance.now();
+      response.once('close', () => {
+        inFlight--;
+        lastActivity = performance.now();
+      });
+    });
+    const whenQuiet = (quietMs: number, maxWaitMs = 2_000) =>
+      new Promise<void>((done) => {
+        const giveUp = performance.now() + maxWaitMs;
+        const check = () => {
+          const now = performance.now();
+          if ((inFlight === 0 && now - lastActivity >= quietMs) || now >= giveUp) done();
+          else setTimeout(check, Math.min(quietMs, 25)).unref();
+        };
+        check();
+      });
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= new Promise<void>((done) => {
@@ -51,7 +76,7 @@ export function serveNode(duet: Duet, options: ServeOptions): Promise<NodeServer
           });
         }
       }
-      resolve({ url: `http://${host}:${port}`, close });
+      resolve({ url: `http://${host}:${port}`, close, whenQuiet });
     });
   });
 }

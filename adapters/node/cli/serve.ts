@@ -9,6 +9,7 @@ import { ensureDataDir } from '../data-dir.ts';
 import { VERSION } from '../package-info.ts';
 import { serveNode } from '../serve.ts';
 import { serveOnRuntime, spawnableRuntimes } from '../spawn-runtime.ts';
+import { warmWhenQuiet } from '../warm.ts';
 import { EMBEDDINGS_HELP, embeddingsOptions } from './embeddings.ts';
 import { LLM_HELP, llmConfig, llmOptions } from './llm.ts';
 import {
@@ -141,8 +142,9 @@ async function run(args: string[]): Promise<number> {
   const { duet, close } = await makeDuet(values, policy, jsonLogger(), await openDataDir(values));
   const server = await serveNode(duet, { port, host: values.host, onClose: close });
   console.error(listeningLine(server.url, duet, 'node'));
-  // The type-checker loads in ~0.5 s: now, rather than in the first user's execute.
-  void duet.warm();
+  // The type-checker loads in ~0.5 s: once the first requests are answered, rather than in the first
+  // user's execute; then the garbage of parsing the specs is collected.
+  void warmWhenQuiet(duet, server);
   return new Promise(() => {});
 }
 
