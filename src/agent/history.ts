@@ -114,11 +114,13 @@ export function uiMessages(log: LogEntry[], current?: TurnRecord): UIMessage[] {
         inputTokens: number;
         outputTokens: number;
         modelCalls: number;
+        estimated?: boolean;
       };
       assistant.metadata!.usage = {
         inputTokens: usage.inputTokens + entry.usage.inputTokens,
         outputTokens: usage.outputTokens + entry.usage.outputTokens,
         modelCalls: usage.modelCalls + 1,
+        ...((usage.estimated || entry.usage.estimated) && { estimated: true }),
       };
     } else if (entry.awaiting) {
       const decided = results.get(entry.toolCallId);

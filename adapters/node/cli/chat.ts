@@ -108,6 +108,44 @@ class Printer {
     return this.#ending;
   }
 
+  /**
+   * What a turn added after plan `plan` was decided, from the history: the turn may have finished before
+   * this client asked for its stream. Shown as the stream would have shown it.
+   */
+  fromHistory(message: { parts: any[]; metadata?: any }, plan: string): Ending {
+    const start = message.parts.findIndex((p) => p.type === 'data-approval' && p.id === plan);
+    const approval = message.parts[start];
+    // The call that waited comes before its approval in the message; its outcome is shown after it.
+    const waited = message.parts.find(
+      (p) => p.toolCallId !== undefined && p.toolCallId === approval?.data?.toolCallId,
+    );
+    const show = (part: any) => {
+      if (part.type === 'data-approval') this.#chunk(part);
+      else if (part.type === 'text') this.#chunk({ type: 'text-delta', delta: part.text });
+      else if (
+        part.type?.startsWith('tool-') &&
+        (part.state === 'output-available' || part.state === 'output-error')
+      ) {
+        this.#chunk({ type: 'tool-input-start', toolCallId: part.toolCallId, toolName: part.type.slice(5) });
+        if (part.state === 'output-available')
+          this.#chunk({ type: 'tool-output-available', toolCallId: part.toolCallId, output: part.output });
+        else
+          this.#chunk({ type: 'tool-output-error', toolCallId: part.toolCallId, errorText: part.errorText });
+      }
+    };
+    if (approval) show(approval);
+    if (waited) show(waited);
+    for (const part of message.parts.slice(start + 1)) show(part);
+    const meta = message.metadata ?? {};
+    this.#chunk({
+      type: 'finish',
+      finishReason: meta.status === 'failed' ? 'error' : 'stop',
+      messageMetadata: meta,
+    });
+    if (!this.#atLineStart) this.#write('\n');
+    return this.#ending;
+  }
+
   #chunk(chunk: any): void {
     switch (chunk.type) {
       case 'text-delta':
@@ -260,7 +298,16 @@ async function decide(chat: Chat, plan: string, approve: boolean): Promise<Endin
   });
   if (!response.ok) throw new Error(await failure(response));
   await response.body?.cancel();
-  return follow(chat);
+  const followed = await follow(chat);
+  if (followed) return followed;
+  // The turn went on and finished before this client asked for its stream: show it from the history.
+  const history = await request(chat, '/messages');
+  if (!history.ok) return undefined;
+  const { messages } = (await history.json()) as {
+    messages: { role: string; parts: any[]; metadata?: any }[];
+  };
+  const last = messages.findLast((m) => m.role === 'assistant');
+  return last ? new Printer().fromHistory(last, plan) : undefined;
 }
 
 async function stop(chat: Chat): Promise<boolean> {
