@@ -12,7 +12,7 @@ export const RECORDS_PREFIX = '\u0000duet/';
 export const SESSION_WAKE = 'duet.session.wake';
 
 /** The pending wake: its schedule and delay (set again by each wake until cancelled). */
-export const WAKE_RECORD = `${RECORDS_PREFIX}session/wake`;
+export const WAKE_RECORD: string = `${RECORDS_PREFIX}session/wake`;
 
 export interface WakeRecord {
   id: string;
