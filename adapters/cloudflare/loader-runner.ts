@@ -2,7 +2,7 @@
  * The code of a Dynamic Worker that runs one snippet: the same guest prelude as QuickJS (API objects,
  * `state`, `console`, `fetch`), its natives answered by the parent Worker over RPC.
  */
-import { FETCH_SOURCE, PRELUDE_SOURCE } from '../../src/sandbox/guest-prelude.ts';
+import { FETCH_SOURCE, PRELUDE_SOURCE, SUGGEST_SOURCE } from '../../src/sandbox/guest-prelude.ts';
 
 export const RUNNER_MODULE = 'runner.js';
 /** A guest error's description is cut here, so a huge message never crosses the boundary. */
@@ -88,6 +88,7 @@ export const HIDDEN_GLOBALS = [
 export const RUNNER_SOURCE = `import { WorkerEntrypoint } from 'cloudflare:workers';
 const install = ${PRELUDE_SOURCE};
 const installFetch = ${FETCH_SOURCE};
+const suggest = ${SUGGEST_SOURCE};
 const later = setTimeout, stringify = JSON.stringify, parse = JSON.parse, hasOwn = Object.hasOwn;
 for (let scope = globalThis; scope && scope !== Object.prototype; scope = Object.getPrototypeOf(scope)) {
   for (const name of ${JSON.stringify(HIDDEN_GLOBALS)}) if (hasOwn(scope, name)) delete scope[name];
@@ -139,8 +140,9 @@ export default class Runner extends WorkerEntrypoint {
       return true;
     };
     const methods = new Map(Object.entries(config.apis).map(([api, names]) => [api, new Set(names)]));
-    const lookup = (api, name) => {
+    const lookup = (api, name, words) => {
       const known = methods.get(api);
+      if (typeof words === 'string') return suggest(api, known ? [...known] : [], parse(words));
       if (typeof name !== 'string') return stringify(known ? [...known] : []);
       return known ? known.has(name) : false;
     };

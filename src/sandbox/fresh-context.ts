@@ -33,7 +33,7 @@ export function prepareContext(module: QuickJSWASMModule): FreshContext {
   const log = context.newFunction('log', (level, text) => hooks.session?.onLog(level, text) ?? context.false);
   const lookup = context.newFunction(
     'lookup',
-    (api, name) => hooks.session?.onLookup(api, name) ?? context.false,
+    (api, name, words) => hooks.session?.onLookup(api, name, words) ?? context.false,
   );
   const install = context.unwrapResult(context.evalCode(PRELUDE_SOURCE, 'duet:prelude'));
   return { runtime, context, install, call, log, lookup, hooks };

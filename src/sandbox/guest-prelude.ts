@@ -30,7 +30,8 @@ export interface PreludeConfig {
  * - `call(requestJson)` returns a promise of a JSON string (or undefined); it rejects with a JSON string
  *   `{message, status?, body?}` that becomes an Error here.
  * - `log(level, text)` returns false once the host stopped taking logs, so the guest stops formatting.
- * - `lookup(api, name)` tells whether the API has that method; `lookup(api)` lists them as JSON.
+ * - `lookup(api, name)` tells whether the API has that method; `lookup(api)` lists them as JSON;
+ *   `lookup(api, undefined, wordsJson)` words the error for calling `api.words...`, which is no method.
  */
 export const PRELUDE_SOURCE = `(function (call, log, lookup, configJson) {
 'use strict';
@@ -48,26 +49,9 @@ const send = (request) => {
   try { return call(stringify(request)).then(parseReply, fail); } catch (error) { return Promise.reject(error); }
 };
 // An unknown name (a typo, Octokit's github.issues.create) is callable and chainable, so the call says
-// which operation was meant instead of a bare "not a function".
+// which operation was meant instead of a bare "not a function" (the host words the message).
 const missing = (api, words) => new Proxy(function () {}, {
-  apply: () => {
-    const names = parse(lookup(api)), camel = (ws) => ws.map((w, i) => (i ? w[0].toUpperCase() + w.slice(1) : w)).join('');
-    // Same words in any order, plural or not: tasks.create -> createTask, rest.repos.get -> reposGet.
-    const key = (ws) => ws.flatMap((w) => w.split(/(?=[A-Z])/)).map((w) => w.toLowerCase().replace(/s$/, '')).sort().join(' ');
-    const exact = names.filter((n) => [words, words.slice(1)].some((ws) => ws.length && key([n]) === key(ws)));
-    let best = exact.slice(0, 1), min = Math.max(2, camel(words).length / 3) + 1;
-    if (!best.length) for (const name of names) {
-      const a = camel(words).toLowerCase(), b = name.toLowerCase(), row = [...Array(b.length + 1).keys()];
-      for (let i = 1; i <= a.length; i++) {
-        let diagonal = row[0]; row[0] = i;
-        for (let j = 1; j <= b.length; j++) { const up = row[j]; row[j] = Math.min(up + 1, row[j - 1] + 1, diagonal + (a[i - 1] !== b[j - 1])); diagonal = up; }
-      }
-      if (row[b.length] < min) { min = row[b.length]; best = [name]; } else if (row[b.length] === min) best.push(name);
-    }
-    throw new TypeError(api + '.' + words.join('.') + ' is not an operation of ' + api
-      + (best.length ? '; did you mean ' + best.slice(0, 3).map((n) => api + '.' + n).join(' or ') + '?' : '')
-      + ' (operations are methods of ' + api + ' named as search shows them, each taking one argument object)');
-  },
+  apply: () => { throw new TypeError(lookup(api, undefined, stringify(words))); },
   get: (target, name) => (typeof name === 'string' && name !== 'then' ? missing(api, words.concat(name)) : undefined),
 });
 for (const api of config.apis) {
@@ -129,6 +113,29 @@ const describe = (error) => {
 };
 return [finish, describe, send];
 })`;
+
+/**
+ * Evaluates to `suggest(api, names, words)`: the message `lookup(api, undefined, wordsJson)` answers, for
+ * a sandbox whose host side is itself JavaScript source (the Worker Loader's runner). Hosts in TypeScript
+ * use `unknownOperationMessage` (operation-suggestion.ts), the same algorithm.
+ */
+export const SUGGEST_SOURCE = `(api, names, words) => {
+  const camel = (ws) => ws.map((w, i) => (i ? (w[0] ?? '').toUpperCase() + w.slice(1) : w)).join('');
+  const key = (ws) => ws.flatMap((w) => w.split(/(?=[A-Z])/)).map((w) => w.toLowerCase().replace(/s$/, '')).sort().join(' ');
+  const exact = names.filter((n) => [words, words.slice(1)].some((ws) => ws.length && key([n]) === key(ws)));
+  let best = exact.slice(0, 1), min = Math.max(2, camel(words).length / 3) + 1;
+  if (!best.length) for (const name of names) {
+    const a = camel(words).toLowerCase(), b = name.toLowerCase(), row = [...Array(b.length + 1).keys()];
+    for (let i = 1; i <= a.length; i++) {
+      let diagonal = row[0]; row[0] = i;
+      for (let j = 1; j <= b.length; j++) { const up = row[j]; row[j] = Math.min(up + 1, row[j - 1] + 1, diagonal + (a[i - 1] !== b[j - 1])); diagonal = up; }
+    }
+    if (row[b.length] < min) { min = row[b.length]; best = [name]; } else if (row[b.length] === min) best.push(name);
+  }
+  return api + '.' + words.join('.') + ' is not an operation of ' + api
+    + (best.length ? '; did you mean ' + best.slice(0, 3).map((n) => api + '.' + n).join(' or ') + '?' : '')
+    + ' (operations are methods of ' + api + ' named as search shows them, each taking one argument object)';
+}`;
 
 /** Evaluates to `installFetch(send)`: a `fetch` global answering with a minimal Response-like object. */
 export const FETCH_SOURCE = `(function (send) {

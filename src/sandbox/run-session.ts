@@ -15,6 +15,7 @@ import {
 } from './failure-messages.ts';
 import type { HostReply } from './host-reply.ts';
 import { LogBuffer } from './log-buffer.ts';
+import { unknownOperationMessage } from './operation-suggestion.ts';
 import type { SandboxLimits } from './types.ts';
 
 /** Sends one guest call (JSON text) to whoever answers host calls: a HostFunction, or a worker's parent. */
@@ -89,10 +90,17 @@ export class RunSession {
     return this.context.false;
   }
 
-  /** The guest's `lookup(api, name)`: whether the method exists; without a name, all of them as JSON. */
-  onLookup(api: QuickJSHandle, name: QuickJSHandle | undefined): QuickJSHandle {
+  /**
+   * The guest's `lookup(api, name)`: whether the method exists; without a name, all of them as JSON; with
+   * `words` (JSON), the error message for calling `api.words...`, which is no method.
+   */
+  onLookup(api: QuickJSHandle, name: QuickJSHandle | undefined, words?: QuickJSHandle): QuickJSHandle {
     const { context } = this;
     const methods = this.apis.get(context.getString(api));
+    if (words !== undefined && context.typeof(words) === 'string') {
+      const said = JSON.parse(context.getString(words)) as string[];
+      return context.newString(unknownOperationMessage(context.getString(api), [...(methods ?? [])], said));
+    }
     // Arguments the guest left out arrive as no handle at all.
     if (name === undefined || context.typeof(name) !== 'string')
       return context.newString(JSON.stringify(methods ? [...methods] : []));
