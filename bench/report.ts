@@ -65,6 +65,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
           'runtime',
           'directly (`node adapters/node/bin.js serve`)',
           'min - max',
+          'then the first search',
           'through `npx duet serve`',
           "npx's own cost (`npx duet --version` minus direct)",
           'four specs, directly',
@@ -73,6 +74,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
           s.label,
           ms(s.coldDirect),
           `${ms(s.coldDirectRange[0])} - ${ms(s.coldDirectRange[1])}`,
+          ms(s.firstSearch),
           s.npxNote ? s.npxNote : ms(s.coldNpx),
           ms(s.npxOverhead),
           ms(s.start4),
@@ -126,7 +128,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
     const points = [...new Set(summaries.flatMap((s) => s.leak.map((p) => p.runs)))].filter((r) => r > 0);
     out.push(
       table(
-        'Memory: RSS of the serving process and its sandbox processes (launchers not counted), four specs loaded; idle = healthy, no request yet, RSS settled (the type-checker warms after listening)',
+        'Memory: RSS of the serving process and its sandbox processes (launchers not counted), four specs loaded; idle = healthy, type-checker warm, RSS settled, no execute yet',
         [
           'runtime',
           'idle',

@@ -23,7 +23,14 @@ export interface RuntimeResult {
   label: string;
   /** ms to healthy with GitHub's spec, one per round (NaN where a start failed). */
   /** `npxOverhead`: `npx duet --version` minus `node adapters/node/bin.js --version`, ms, per round. */
-  coldStart: { direct: number[]; npx: number[]; npxOverhead: number[]; npxNote?: string };
+  coldStart: {
+    direct: number[];
+    npx: number[];
+    npxOverhead: number[];
+    /** ms from healthy to the first search answered (direct starts). */
+    firstSearch: number[];
+    npxNote?: string;
+  };
   rounds: ServerRound[];
   leak?: LeakCheck;
   jitMs?: number;

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { packageRoot } from '../adapters/node/package-info.ts';
 import { actorStorageRows } from './actor-storage.ts';
 import { type Budgets, FULL, QUICK } from './budgets.ts';
+import { expectOk, httpClient } from './http-client.ts';
 import { jitMs } from './jit.ts';
 import type { BenchOptions, Part } from './options.ts';
 import { ensurePeers, installedVersion, runProbe } from './peer-runner.ts';
@@ -116,6 +117,8 @@ async function coldStarts(
         },
       );
       result.coldStart[path].push(server.healthyMs);
+      // What a user waits for next: a search (a server may build its ranking after it listens).
+      if (path === 'direct') result.coldStart.firstSearch.push(await firstSearch(server.url));
       await server.stop();
     } catch (error) {
       result.coldStart[path].push(Number.NaN);
@@ -123,6 +126,33 @@ async function coldStarts(
     } finally {
       data.remove();
     }
+  }
+}
+
+/** ms from healthy to the first search answered. */
+async function firstSearch(url: string): Promise<number> {
+  const client = httpClient(url);
+  try {
+    const started = performance.now();
+    await expectOk(client, {
+      method: 'POST',
+      path: '/v1/search',
+      body: { query: 'create an issue', limit: 5 },
+    });
+    return performance.now() - started;
+  } finally {
+    client.close();
+  }
+}
+
+/** Resolves once POST /v1/check answers (it waits for the type-checker); servers without it: at once. */
+async function waitForChecker(url: string): Promise<void> {
+  const client = httpClient(url);
+  try {
+    await client.send({ method: 'POST', path: '/v1/check', body: { code: 'return 0;' } });
+  } catch {
+  } finally {
+    client.close();
   }
 }
 
@@ -168,7 +198,9 @@ async function measureServer(
     });
     if (githubOnly) result.coldStart.direct.push(server.healthyMs);
     const pid = server.pid;
-    // Idle: healthy, nothing asked of it, once the background warm-up (the type-checker) has settled.
+    // Idle: healthy and warm (the type-checker loaded: a server warms it after listening; a check waits
+    // for it), then left alone until RSS settles.
+    await waitForChecker(server.url);
     const idleRss = await settledRss(() => serverRss(pid, runtime));
     const firstCheckedMs = await warmUp(server.url);
     const row: ServerRound = { round, startMs: server.healthyMs, firstCheckedMs, idleRss };
@@ -267,7 +299,13 @@ export async function runBench(options: BenchOptions): Promise<{ result: BenchRe
   const results: RuntimeResult[] = chosen.map((r) => ({
     id: r.id,
     label: r.label,
-    coldStart: { direct: [], npx: [], npxOverhead: [], ...(r.npxNote && { npxNote: r.npxNote }) },
+    coldStart: {
+      direct: [],
+      npx: [],
+      npxOverhead: [],
+      firstSearch: [],
+      ...(r.npxNote && { npxNote: r.npxNote }),
+    },
     rounds: [],
     errors: [],
   }));

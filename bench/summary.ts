@@ -10,6 +10,7 @@ export interface RuntimeSummary {
   coldDirect: number;
   coldNpx: number;
   npxOverhead: number;
+  firstSearch: number;
   coldDirectRange: [number, number];
   npxNote?: string;
   start4: number;
@@ -55,6 +56,7 @@ export function summariseRuntime(r: RuntimeResult): RuntimeSummary {
     coldDirect: median(r.coldStart.direct),
     coldNpx: median(r.coldStart.npx),
     npxOverhead: median(r.coldStart.npxOverhead ?? []),
+    firstSearch: median(r.coldStart.firstSearch ?? []),
     coldDirectRange: [Math.min(...finite), Math.max(...finite)],
     npxNote: r.coldStart.npxNote,
     start4: of(rounds, (x) => x.startMs),
