@@ -4,6 +4,7 @@
  * server must start on the same port and --data, and a start that fails inside the runtime says why in
  * one line rather than a stack trace.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,13 +25,35 @@ const fresh = (runtime: string) => {
   return dir;
 };
 
-/** Resolves when `port` can be bound again (bounded by the test's timeout); rejects on other errors. */
-async function canListen(port: number): Promise<boolean> {
+/** Whether `port` can be bound again; gives the listen error otherwise. */
+async function canListen(port: number): Promise<true | string> {
   return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', () => resolve(false));
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+}
+
+/** Waits (bounded) for `port` to be free: the kernel lets go of a killed server's socket a moment later. */
+async function portFree(port: number, timeoutMs: number): Promise<true | string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const free = await canListen(port);
+    if (free === true || Date.now() > deadline) return free;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Who holds `port` (Linux), for the failure message. */
+function holderOf(port: number): string {
+  try {
+    return execFileSync('ss', ['-tanp'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(`:${port} `))
+      .join('\n');
+  } catch {
+    return '';
+  }
 }
 
 async function execute(url: string, code: string, session: string): Promise<any> {
@@ -47,17 +70,20 @@ describe.each(['bun', 'deno', 'workerd'])(
   (runtime) => {
     it('the server goes with it, and a new one starts on the same port and --data', async () => {
       const data = fresh(runtime);
-      const first = await startServer(['--runtime', runtime, '--data', data]);
+      // workerd builds and starts two Workers: on a loaded machine that takes a while.
+      const slow = { startTimeoutMs: 90_000 };
+      const first = await startServer(['--runtime', runtime, '--data', data], slow);
       const port = Number(new URL(first.url).port);
       expect(await execute(first.url, "await state.put('n', 1); return 1", 's')).toMatchObject({ ok: true });
       // The launcher and the runtime's processes under it (workerd: the wrapper, esbuild).
       expect(first.pids.length).toBeGreaterThan(1);
 
-      await first.killLauncher();
-      expect(await waitGone(first.pids, 15_000), 'processes left after the launcher died').toEqual([]);
-      expect(await canListen(port)).toBe(true);
+      const tree = await first.killLauncher();
+      expect(await waitGone(tree, 15_000), 'processes left after the launcher died').toEqual([]);
+      const free = await portFree(port, 10_000);
+      expect(free, `${free} ${holderOf(port)}`).toBe(true);
 
-      const second = await startServer(['--runtime', runtime, '--data', data, '--port', String(port)]);
+      const second = await startServer(['--runtime', runtime, '--data', data, '--port', String(port)], slow);
       try {
         expect(second.url).toBe(first.url);
         expect(await execute(second.url, "return await state.get('n')", 's')).toMatchObject({
@@ -67,7 +93,7 @@ describe.each(['bun', 'deno', 'workerd'])(
       } finally {
         expect(await second.stop('SIGTERM')).toBe(0);
       }
-    });
+    }, 240_000);
   },
 );
 

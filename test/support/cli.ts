@@ -72,8 +72,12 @@ export interface ServerProcess {
    * process under it at once (under `--runtime` the real server is a child): `kill -9` of the server.
    */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** SIGKILL to the Node launcher alone, as when the user's terminal kills it; its children must follow. */
-  killLauncher(): Promise<void>;
+  /**
+   * SIGKILL to the Node launcher alone, as when the user's terminal kills it; its children must follow.
+   * Resolves with the launcher and every process under it just before the kill (workerd may have been
+   * restarted since it listened).
+   */
+  killLauncher(): Promise<number[]>;
   /** The launcher and every process under it, as recorded after it listened. */
   pids: number[];
 }
@@ -116,9 +120,10 @@ export function startServer(args: string[], options: SpawnOptions = {}): Promise
             return exited;
           },
           killLauncher: async () => {
-            track(root);
+            const tree = track(root);
             child.kill('SIGKILL');
             await exited;
+            return tree;
           },
         });
       }
