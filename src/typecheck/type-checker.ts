@@ -18,6 +18,11 @@ export interface TypeCheckerOptions {
   fetch?: boolean;
   /** Typed-declaration files kept for reuse, one per distinct set of referenced operations. */
   cacheSize?: number;
+  /**
+   * Bound on the declaration text those files hold together (default 1.5 M characters): one Stripe
+   * operation brings ~285 K characters of types, so 32 of them kept ~100 MB of syntax trees alive.
+   */
+  cacheChars?: number;
 }
 
 export interface SyncTypeChecker extends TypeChecker {
@@ -42,6 +47,8 @@ function parse(path: string, text: string, kind?: ts.ScriptKind): ts.SourceFile 
 export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions): SyncTypeChecker {
   const { libFiles } = options;
   const cacheSize = options.cacheSize ?? 32;
+  const cacheChars = options.cacheChars ?? 1_500_000;
+  let typedChars = 0;
   const globals = new Map<boolean, ts.SourceFile>();
   const typedFiles = new Map<string, ts.SourceFile>();
   let globalApis: { apis: Api[]; file: ts.SourceFile; byName: Map<string, Api> } | undefined;
@@ -78,6 +85,7 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
         byName: new Map(apis.map((api) => [api.name, api])),
       };
       typedFiles.clear();
+      typedChars = 0;
     }
     return globalApis!;
   }
@@ -88,7 +96,13 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     if (file === undefined) {
       const text = [...referenced].map(([api, names]) => typedDeclarations(api, names)).join('\n');
       file = parse(TYPED, text);
-      if (typedFiles.size >= cacheSize) typedFiles.delete(typedFiles.keys().next().value!);
+      // Least recently used first out, until both the count and the text fit.
+      for (const [oldest, old] of typedFiles) {
+        if (typedFiles.size < cacheSize && typedChars + text.length <= cacheChars) break;
+        typedFiles.delete(oldest);
+        typedChars -= old.text.length;
+      }
+      typedChars += text.length;
     } else typedFiles.delete(key);
     // Re-inserted: the map's order is least recently used first.
     typedFiles.set(key, file);
