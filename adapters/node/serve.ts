@@ -11,6 +11,8 @@ export interface NodeServer {
    * when background work (warming the type-checker) delays nobody.
    */
   whenQuiet(quietMs: number, maxWaitMs?: number): Promise<void>;
+  /** Requests in flight, requests so far, and when the last one started or ended (performance.now()). */
+  activity(): { inFlight: number; requests: number; lastActivity: number };
 }
 
 export interface ServeOptions {
@@ -26,9 +28,11 @@ export function serveNode(duet: Duet, options: ServeOptions): Promise<NodeServer
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: duet.app.fetch, port: options.port, hostname: options.host });
     let inFlight = 0;
+    let requests = 0;
     let lastActivity = performance.now();
     server.on('request', (_request, response: import('node:http').ServerResponse) => {
       inFlight++;
+      requests++;
       lastActivity = performance.now();
       response.once('close', () => {
         inFlight--;
@@ -76,7 +80,8 @@ export function serveNode(duet: Duet, options: ServeOptions): Promise<NodeServer
           });
         }
       }
-      resolve({ url: `http://${host}:${port}`, close, whenQuiet });
+      const activity = () => ({ inFlight, requests, lastActivity });
+      resolve({ url: `http://${host}:${port}`, close, whenQuiet, activity });
     });
   });
 }

@@ -9,7 +9,7 @@ import { ensureDataDir } from '../data-dir.ts';
 import { VERSION } from '../package-info.ts';
 import { serveNode } from '../serve.ts';
 import { serveOnRuntime, spawnableRuntimes } from '../spawn-runtime.ts';
-import { warmWhenQuiet } from '../warm.ts';
+import { backgroundWork } from '../warm.ts';
 import { EMBEDDINGS_HELP, embeddingsOptions } from './embeddings.ts';
 import { LLM_HELP, llmConfig, llmOptions } from './llm.ts';
 import {
@@ -143,8 +143,8 @@ async function run(args: string[]): Promise<number> {
   const server = await serveNode(duet, { port, host: values.host, onClose: close });
   console.error(listeningLine(server.url, duet, 'node'));
   // The type-checker loads in ~0.5 s: once the first requests are answered, rather than in the first
-  // user's execute; then the garbage of parsing the specs is collected.
-  void warmWhenQuiet(duet, server);
+  // user's execute; heap left over from parsing the specs and from type-checks is returned when quiet.
+  backgroundWork(duet, server);
   return new Promise(() => {});
 }
 
