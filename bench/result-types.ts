@@ -5,13 +5,13 @@ import type { SearchPeerResult } from './search-peers.ts';
 import type { LatencyRound, LeakCheck, LoadRound } from './server-bench.ts';
 import type { BenchRow } from './storage-bench-core.ts';
 
+/** A round's server: GitHub's spec; its start is the round's cold start. */
 export interface ServerRound {
   round: number;
-  /** Fresh process to healthy with the four specs. */
+  /** Fresh process to healthy. */
   startMs: number;
-  /** The first type-checked execute after healthy (the checker warms in the background). */
-  firstCheckedMs: number;
-  idleRss: { serverBytes: number; launcherBytes: number };
+  /** The first type-checked execute (the checker warms in the background after listening). */
+  firstCheckedMs?: number;
   latency?: LatencyRound;
   cpu?: { loopMs: number; samples: number[] };
   load?: LoadRound;
@@ -32,7 +32,13 @@ export interface RuntimeResult {
     npxNote?: string;
   };
   rounds: ServerRound[];
-  leak?: LeakCheck;
+  /** The server with GitHub, Stripe, Slack and Jira (once per runtime, last round). */
+  memory?: {
+    startMs: number;
+    idleRss: { serverBytes: number; launcherBytes: number };
+    firstCheckedMs: number;
+    leak?: LeakCheck;
+  };
   jitMs?: number;
   errors: string[];
 }

@@ -77,55 +77,33 @@ interface Context {
   rounds: number;
 }
 
-async function coldStarts(
-  runtime: Runtime,
-  result: RuntimeResult,
-  round: number,
-  ctx: Context,
-): Promise<void> {
-  const paths: ['direct' | 'npx', string, string[], NodeJS.ProcessEnv][] = [
-    ['direct', runtime.launcher, [BIN, 'serve', ...runtime.flags], userEnv(runtime.env)],
-  ];
-  if (ctx.budgets.npx && !runtime.npxNote)
-    paths.push(['npx', 'npx', ['duet', 'serve', ...runtime.flags], userEnv()]);
-  if (paths.length > 1) {
-    // What npx itself adds: the same one-line command through npx and directly.
-    try {
-      const via = await timeCommand('npx', ['duet', '--version'], { cwd: packageRoot, env: userEnv() });
-      const direct = await timeCommand(process.execPath, [BIN, '--version'], {
-        cwd: packageRoot,
-        env: userEnv(),
-      });
-      result.coldStart.npxOverhead.push(via - direct);
-    } catch (error) {
-      result.errors.push(`npx duet --version: ${message(error)}`);
-    }
+/** The same start through `npx duet serve`, and what npx itself adds (its one-line `--version`). */
+async function npxStart(runtime: Runtime, result: RuntimeResult, round: number, ctx: Context): Promise<void> {
+  ctx.progress.step(`${runtime.id}: cold start through npx (round ${round + 1})`);
+  try {
+    const via = await timeCommand('npx', ['duet', '--version'], { cwd: packageRoot, env: userEnv() });
+    const direct = await timeCommand(process.execPath, [BIN, '--version'], {
+      cwd: packageRoot,
+      env: userEnv(),
+    });
+    result.coldStart.npxOverhead.push(via - direct);
+  } catch (error) {
+    result.errors.push(`npx duet --version: ${message(error)}`);
   }
-  for (const [path, command, args, env] of paths) {
-    ctx.progress.step(
-      `${runtime.id}: cold start ${path === 'npx' ? 'through npx' : 'directly'} (round ${round + 1})`,
+  const data = tempData();
+  try {
+    const server = await startServer(
+      'npx',
+      ['duet', 'serve', ...runtime.flags, '--spec', `github=${githubSpec()}`, '--data', data.dir],
+      { cwd: packageRoot, env: userEnv(), timeoutMs: 120_000 },
     );
-    const data = tempData();
-    try {
-      const server = await startServer(
-        command,
-        [...args, '--spec', `github=${githubSpec()}`, '--data', data.dir],
-        {
-          cwd: packageRoot,
-          env,
-          timeoutMs: 120_000,
-        },
-      );
-      result.coldStart[path].push(server.healthyMs);
-      // What a user waits for next: a search (a server may build its ranking after it listens).
-      if (path === 'direct') result.coldStart.firstSearch.push(await firstSearch(server.url));
-      await server.stop();
-    } catch (error) {
-      result.coldStart[path].push(Number.NaN);
-      result.errors.push(`cold start ${path}, round ${round + 1}: ${message(error)}`);
-    } finally {
-      data.remove();
-    }
+    result.coldStart.npx.push(server.healthyMs);
+    await server.stop();
+  } catch (error) {
+    result.coldStart.npx.push(Number.NaN);
+    result.errors.push(`cold start through npx, round ${round + 1}: ${message(error)}`);
+  } finally {
+    data.remove();
   }
 }
 
@@ -156,10 +134,13 @@ async function waitForChecker(url: string): Promise<void> {
   }
 }
 
-/** RSS once it stops moving (under 1 MiB over a second, at most 20 s): a server warms up after it listens. */
-async function settledRss(read: () => { serverBytes: number; launcherBytes: number }) {
+/**
+ * RSS once it stops moving (under 1 MiB over a second, at most `maxMs`): a server warms up after it
+ * listens, and gives back heap when it has been quiet for a second.
+ */
+async function settledRss(read: () => { serverBytes: number; launcherBytes: number }, maxMs = 20_000) {
   let last = read();
-  const deadline = performance.now() + 20_000;
+  const deadline = performance.now() + maxMs;
   while (performance.now() < deadline) {
     await sleep(1_000);
     const now = read();
@@ -170,62 +151,93 @@ async function settledRss(read: () => { serverBytes: number; launcherBytes: numb
   return last;
 }
 
+function serverArgs(runtime: Runtime, specs: [string, string][], data: string, upstream: Upstream): string[] {
+  const args = [BIN, 'serve', ...runtime.flags, '--data', data];
+  for (const [name, path] of specs)
+    args.push('--spec', `${name}=${path}`, '--base-url', `${name}=${upstream.url}/${name}`);
+  return args;
+}
+
 /**
- * One server per runtime and round with the four specs, or (`githubOnly`, in quick runs) with GitHub's
- * alone, its start then counting as the round's cold start.
+ * Each round's server: GitHub's spec, its APIs pointed at the local upstream. Its start is the round's
+ * cold start (fresh process to healthy), then the first search, latency, the CPU loop and the load.
  */
-async function measureServer(
+async function roundServer(
   runtime: Runtime,
   result: RuntimeResult,
   round: number,
   ctx: Context,
-  githubOnly: boolean,
 ): Promise<void> {
   const { budgets, parts, upstream } = ctx;
-  const what = githubOnly ? "GitHub's spec" : 'four specs';
-  ctx.progress.step(`${runtime.id}: server with ${what} (round ${round + 1})`);
+  ctx.progress.step(`${runtime.id}: cold start and server with GitHub's spec (round ${round + 1})`);
   const data = tempData();
-  const args = [BIN, 'serve', ...runtime.flags, '--data', data.dir];
-  const specs = Object.entries(fourSpecs()).filter(([name]) => !githubOnly || name === 'github');
-  for (const [name, path] of specs)
-    args.push('--spec', `${name}=${path}`, '--base-url', `${name}=${upstream!.url}/${name}`);
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   try {
-    server = await startServer(runtime.launcher, args, {
-      cwd: packageRoot,
-      env: userEnv(runtime.env),
-      timeoutMs: 180_000,
-    });
-    if (githubOnly) result.coldStart.direct.push(server.healthyMs);
-    const pid = server.pid;
-    // Idle: healthy and warm (the type-checker loaded: a server warms it after listening; a check waits
-    // for it), then left alone until RSS settles.
-    await waitForChecker(server.url);
-    const idleRss = await settledRss(() => serverRss(pid, runtime));
-    const firstCheckedMs = await warmUp(server.url);
-    const row: ServerRound = { round, startMs: server.healthyMs, firstCheckedMs, idleRss };
+    server = await startServer(
+      runtime.launcher,
+      serverArgs(runtime, [['github', githubSpec()]], data.dir, upstream!),
+      {
+        cwd: packageRoot,
+        env: userEnv(runtime.env),
+        timeoutMs: 180_000,
+      },
+    );
+    const row: ServerRound = { round, startMs: server.healthyMs };
     result.rounds.push(row);
+    result.coldStart.direct.push(server.healthyMs);
+    // What a user waits for next: a search (a server may build its ranking after it listens).
+    result.coldStart.firstSearch.push(await firstSearch(server.url));
+    if (!['latency', 'cpu', 'load'].some((p) => parts.has(p as Part))) return;
+    row.firstCheckedMs = await warmUp(server.url);
     const queries = tuningQueries().queries.map((q) => q.query);
     if (parts.has('latency')) row.latency = await latency(server.url, queries, budgets.latency);
     if (parts.has('cpu')) row.cpu = await cpuLoop(server.url, budgets.cpuRuns);
     if (parts.has('load')) {
       row.load = await throughput(server.url, budgets.load);
-      row.rssAfterLoadBytes = serverRss(pid, runtime).serverBytes;
-    }
-    if (parts.has('memory') && round === ctx.rounds - 1) {
-      ctx.progress.step(
-        `${runtime.id}: ${budgets.leak.checkpoints.join(' + ')} type-checked runs (leak check)`,
-      );
-      result.leak = await leakCheck(
-        server.url,
-        () => serverRss(pid, runtime).serverBytes,
-        checkedCorpus(specs.map(([name]) => name)),
-        budgets.leak.checkpoints,
-        budgets.leak,
-      );
+      row.rssAfterLoadBytes = serverRss(server.pid, runtime).serverBytes;
     }
   } catch (error) {
+    result.coldStart.direct.push(Number.NaN);
     result.errors.push(`server, round ${round + 1}: ${message(error)}`);
+  } finally {
+    await server?.stop();
+    data.remove();
+  }
+}
+
+/** Once per runtime: GitHub, Stripe, Slack and Jira loaded; RSS idle, then after type-checked runs. */
+async function memoryServer(runtime: Runtime, result: RuntimeResult, ctx: Context): Promise<void> {
+  const { upstream } = ctx;
+  const leak = runtime.id === 'node20' ? ctx.budgets.leak : ctx.budgets.leakOther;
+  ctx.progress.step(
+    `${runtime.id}: four specs, RSS idle and after ${leak.checkpoints.join(' + ')} checked runs`,
+  );
+  const data = tempData();
+  const specs = Object.entries(fourSpecs());
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    server = await startServer(runtime.launcher, serverArgs(runtime, specs, data.dir, upstream!), {
+      cwd: packageRoot,
+      env: userEnv(runtime.env),
+      timeoutMs: 180_000,
+    });
+    const pid = server.pid;
+    const rss = () => serverRss(pid, runtime);
+    // Idle: healthy and warm (a server warms its type-checker after listening; a check waits for it),
+    // then left alone until RSS settles.
+    await waitForChecker(server.url);
+    const idleRss = await settledRss(rss);
+    const firstCheckedMs = await warmUp(server.url);
+    result.memory = { startMs: server.healthyMs, idleRss, firstCheckedMs };
+    result.memory.leak = await leakCheck(
+      server.url,
+      async () => (await settledRss(rss, 5_000)).serverBytes,
+      checkedCorpus(specs.map(([name]) => name)),
+      leak.checkpoints,
+      leak,
+    );
+  } catch (error) {
+    result.errors.push(`four-spec server: ${message(error)}`);
   } finally {
     await server?.stop();
     data.remove();
@@ -270,16 +282,16 @@ export async function runBench(options: BenchOptions): Promise<{ result: BenchRe
   const parts = new Set(options.parts);
   const versions = runtimeVersions();
   const chosen = runtimes(versions).filter((r) => options.runtimes.includes(r.id));
-  const wantsServer = ['latency', 'cpu', 'load', 'memory'].some((p) => parts.has(p as Part));
+  const roundParts = ['cold-start', 'latency', 'cpu', 'load'].some((p) => parts.has(p as Part));
+  const npxWanted = budgets.npx && parts.has('cold-start');
+  const wantsServer = roundParts || parts.has('memory');
   const peersWanted = budgets.peers && (parts.has('sandbox-peers') || parts.has('storage'));
-  // Quick runs time the start of the one server each runtime gets (GitHub's spec only) as its cold start.
-  const sharedStart = options.quick && wantsServer;
-  const separateStarts = parts.has('cold-start') && !sharedStart;
-  const perRound =
-    (separateStarts ? chosen.reduce((n, r) => n + 1 + (budgets.npx && !r.npxNote ? 1 : 0), 0) : 0) +
-    (wantsServer ? chosen.length : 0);
+  const npxStarts = npxWanted
+    ? chosen.filter((r) => !r.npxNote).reduce((n, r) => n + (r.id === 'node20' ? options.rounds : 1), 0)
+    : 0;
   const total =
-    options.rounds * perRound +
+    (roundParts ? options.rounds * chosen.length : 0) +
+    npxStarts +
     (parts.has('memory') ? chosen.length : 0) +
     (parts.has('cpu') ? chosen.length : 0) +
     (peersWanted ? 1 : 0) +
@@ -336,21 +348,19 @@ export async function runBench(options: BenchOptions): Promise<{ result: BenchRe
   };
 
   try {
-    if (wantsServer || parts.has('cold-start')) {
-      if (wantsServer) ctx.upstream = await startUpstream();
+    if (wantsServer) {
+      ctx.upstream = await startUpstream();
       for (let round = 0; round < options.rounds; round++) {
         const order = round % 2 ? [...chosen].reverse() : chosen;
         for (const runtime of order) {
           const entry = results.find((r) => r.id === runtime.id)!;
-          if (separateStarts) await coldStarts(runtime, entry, round, ctx);
-          if (wantsServer) await measureServer(runtime, entry, round, ctx, sharedStart);
+          if (roundParts) await roundServer(runtime, entry, round, ctx);
+          // npx adds the same cost to every runtime: each round for Node, the first round for the others.
+          if (npxWanted && !runtime.npxNote && (round === 0 || runtime.id === 'node20'))
+            await npxStart(runtime, entry, round, ctx);
+          if (parts.has('memory') && round === options.rounds - 1) await memoryServer(runtime, entry, ctx);
         }
       }
-      if (sharedStart)
-        skipped.push({
-          name: 'four specs',
-          reason: "quick: one server per runtime with GitHub's spec, its start timed as the cold start",
-        });
       if (!budgets.npx && parts.has('cold-start'))
         skipped.push({ name: 'cold start through npx', reason: 'quick' });
     }

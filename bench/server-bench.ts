@@ -176,13 +176,13 @@ export interface LeakCheck {
  */
 export async function leakCheck(
   url: string,
-  rss: () => number,
+  rss: () => Promise<number>,
   snippets: string[],
   checkpoints: number[],
   options: { concurrency: number; restMs: number; budgetMs: number },
 ): Promise<LeakCheck> {
   const client = httpClient(url, options.concurrency);
-  const points: LeakCheck['points'] = [{ runs: 0, rssMiB: rss() / 2 ** 20, seconds: 0 }];
+  const points: LeakCheck['points'] = [{ runs: 0, rssMiB: (await rss()) / 2 ** 20, seconds: 0 }];
   let done = 0;
   let failures = 0;
   let firstFailure: string | undefined;
@@ -205,7 +205,8 @@ export async function leakCheck(
       await Promise.all(Array.from({ length: options.concurrency }, worker));
       done = next;
       await sleep(options.restMs);
-      points.push({ runs: done, rssMiB: rss() / 2 ** 20, seconds: (performance.now() - started) / 1000 });
+      const seconds = (performance.now() - started) / 1000;
+      points.push({ runs: done, rssMiB: (await rss()) / 2 ** 20, seconds });
       if (done < target) break;
     }
   } finally {

@@ -44,7 +44,7 @@ describe('duet bench --quick', () => {
     expect(node.coldStart.direct[0]).toBeGreaterThan(0);
     expect(node.rounds[0].latency.trivial.n).toBeGreaterThan(0);
     expect(node.rounds[0].load.requests).toBeGreaterThan(0);
-    expect(node.leak.points.length).toBeGreaterThan(1);
+    expect(node.memory.leak.points.length).toBeGreaterThan(1);
     expect(result.skipped.map((s: { name: string }) => s.name)).toContain('sandbox peers');
 
     const markdown = readFileSync(join(out, 'latest.md'), 'utf8');
