@@ -91,7 +91,8 @@ export function barChart(chart: Chart): string {
           .join('')
       : '';
   const height = bottom + (targets.length ? 22 : 6);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif">
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" role="img">
+<title>${xml(chart.title)}</title>
 <style>.title{font-size:15px;font-weight:600;fill:#111}.subtitle{font-size:11px;fill:#555}.label{font-size:12px;fill:#222}.value{font-size:11px;fill:#333}.target{stroke:#dc2626;stroke-width:1.2;stroke-dasharray:4 3}.target-label{font-size:10px;fill:#dc2626}</style>
 <rect width="100%" height="100%" fill="#fff"/>
 <text x="12" y="22" class="title">${xml(chart.title)}</text>

@@ -14,7 +14,10 @@ import type { NodeServer } from './serve.ts';
 /** A full, compacting collection now, with or without --expose-gc. */
 export function collectGarbage(): void {
   const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) return exposed();
+  if (exposed) {
+    exposed();
+    return;
+  }
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc') as () => void;
   setFlagsFromString('--no-expose-gc');
