@@ -49,7 +49,14 @@ export async function sample(n: number, fn: () => unknown, warmup = Math.min(50,
 export const ms = (value: number): string =>
   !Number.isFinite(value) ? '-' : value < 1 ? `${(value * 1000).toFixed(0)} µs` : `${value.toFixed(2)} ms`;
 
+/** A Markdown table with its columns padded to one width, as the formatter (Biome) writes them. */
 export function table(title: string, header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [`\n### ${title}\n`, line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  const widths = header.map((cell, i) =>
+    Math.max(3, cell.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, i) => (cell ?? '').padEnd(widths[i])).join(' | ')} |`;
+  return [`\n### ${title}\n`, line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join(
+    '\n',
+  );
 }

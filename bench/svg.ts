@@ -63,7 +63,7 @@ export function barChart(chart: Chart): string {
       const color = COLORS[series.indexOf(bar.series) % COLORS.length];
       const w = x(bar.value);
       const text = Number.isFinite(bar.value)
-        ? `${bar.value.toFixed(digits)} ${chart.unit}${bar.note ? `  ${bar.note}` : ''}`
+        ? `${bar.value.toFixed(digits)} ${chart.unit}${bar.note ? ` · ${bar.note}` : ''}`
         : `not measured${bar.note ? `: ${bar.note}` : ''}`;
       parts.push(
         `<rect x="${labelWidth}" y="${y + 1}" width="${w.toFixed(1)}" height="${barHeight - 2}" fill="${color}"><title>${xml(`${group.label} ${bar.series}: ${text}`)}</title></rect>`,
@@ -74,23 +74,24 @@ export function barChart(chart: Chart): string {
     y += groupGap;
   }
   const bottom = y;
-  for (const target of targets) {
+  targets.forEach((target, i) => {
     const tx = labelWidth + x(target.value);
+    // Labels alternate between two lines so neighbouring targets do not overlap.
     parts.push(
-      `<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${bottom - groupGap + 4}" class="target"/>`,
-      `<text x="${tx}" y="${bottom + 6}" text-anchor="middle" class="target-label">${xml(target.label)}</text>`,
+      `<line x1="${tx}" y1="${top - 6}" x2="${tx}" y2="${bottom - groupGap + 4 + (i % 2) * 12}" class="target"/>`,
+      `<text x="${tx}" y="${bottom + 6 + (i % 2) * 12}" text-anchor="middle" class="target-label">${xml(target.label)}</text>`,
     );
-  }
+  });
   const legend =
     series.length > 1
       ? series
           .map((name, i) => {
-            const lx = labelWidth + i * 150;
+            const lx = labelWidth + i * Math.min(150, (plotWidth + noteWidth - 20) / series.length);
             return `<rect x="${lx}" y="${top - 22}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${lx + 14}" y="${top - 13}" class="value">${xml(name)}</text>`;
           })
           .join('')
       : '';
-  const height = bottom + (targets.length ? 22 : 6);
+  const height = bottom + (targets.length > 1 ? 34 : targets.length ? 22 : 6);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" role="img">
 <title>${xml(chart.title)}</title>
 <style>.title{font-size:15px;font-weight:600;fill:#111}.subtitle{font-size:11px;fill:#555}.label{font-size:12px;fill:#222}.value{font-size:11px;fill:#333}.target{stroke:#dc2626;stroke-width:1.2;stroke-dasharray:4 3}.target-label{font-size:10px;fill:#dc2626}</style>
