@@ -7,8 +7,8 @@ export type DocsFile = (typeof DOCS_FILES)[number];
 
 /**
  * Reads one file of the installed swagger-ui-dist package. The runtime adapters supply it, the way Hono's
- * static-file middleware takes `getContent` from each runtime: node:fs on Node, Bun.file, Deno.readFile, and
- * modules inside the bundle on Workers (which have no filesystem). So src/ reads no files, and a library user
+ * static-file middleware takes `getContent` from each runtime: each adapter in adapters/<runtime>/docs-assets.ts
+ * reads them its own way (bundled modules on Workers, which have no filesystem). So src/ reads no files, and a library user
  * who passes none still gets a /docs page: one that links /openapi.json.
  */
 export type DocsAssets = (file: DocsFile) => Promise<Uint8Array | string | undefined>;
