@@ -1,7 +1,6 @@
 /** The duet HTTP API: Hono with @hono/zod-openapi, documented at /openapi.json and /docs. */
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Agent } from '../agent/agent.ts';
 import { readAudit } from '../audit/log.ts';
@@ -14,6 +13,7 @@ import type { Sandbox } from '../sandbox/types.ts';
 import type { SearchIndex } from '../search/types.ts';
 import type { Authenticator } from '../tenant/auth.ts';
 import { registerAgentRoutes } from './agent-routes.ts';
+import { limitBodySize } from './body-limit.ts';
 import { registerCheckRoute } from './check-route.ts';
 import { consoleRoutes, isConsolePath, registerInfoRoute } from './console/index.ts';
 import { type DocsAssets, docsRoutes, isDocsPath } from './docs.ts';
@@ -199,10 +199,9 @@ export function createApp(options: AppOptions): OpenAPIHono {
     });
   }
 
-  const limitBody = bodyLimit({
-    maxSize: maxBodyBytes,
-    onError: (c) => jsonError(c, 413, 'payload_too_large', `request body exceeds ${maxBodyBytes} bytes`),
-  });
+  const limitBody = limitBodySize(maxBodyBytes, (c) =>
+    jsonError(c, 413, 'payload_too_large', `request body exceeds ${maxBodyBytes} bytes`),
+  );
   app.use('/v1/*', limitBody);
   app.use('/mcp', limitBody);
 

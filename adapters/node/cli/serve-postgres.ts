@@ -6,6 +6,7 @@ import { listeningLine } from '../../../src/config/serve-config.ts';
 import type { Duet } from '../../../src/duet.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { serveNode } from '../serve.ts';
+import { stderrLines } from '../stderr-lines.ts';
 import { makeDuet, type Values } from './load.ts';
 
 /** `--store`, else `DUET_DATABASE_URL`; checked to be a PostgreSQL URL. */
@@ -76,7 +77,7 @@ export async function serveOnPostgres(
   let duet: Duet;
   let close: () => Promise<void>;
   try {
-    ({ duet, close } = await makeDuet(values, policy, jsonLogger(), node));
+    ({ duet, close } = await makeDuet(values, policy, jsonLogger(stderrLines()), node));
   } catch (error) {
     await node.close();
     throw error;

@@ -9,6 +9,7 @@ import { ensureDataDir } from '../data-dir.ts';
 import { VERSION } from '../package-info.ts';
 import { serveNode } from '../serve.ts';
 import { serveOnRuntime, spawnableRuntimes } from '../spawn-runtime.ts';
+import { stderrLines } from '../stderr-lines.ts';
 import { backgroundWork } from '../warm.ts';
 import { EMBEDDINGS_HELP, embeddingsOptions } from './embeddings.ts';
 import { LLM_HELP, llmConfig, llmOptions } from './llm.ts';
@@ -139,7 +140,12 @@ async function run(args: string[]): Promise<number> {
     });
   }
   if (store) return serveOnPostgres(values, policy, port, store);
-  const { duet, close } = await makeDuet(values, policy, jsonLogger(), await openDataDir(values));
+  const { duet, close } = await makeDuet(
+    values,
+    policy,
+    jsonLogger(stderrLines()),
+    await openDataDir(values),
+  );
   const server = await serveNode(duet, { port, host: values.host, onClose: close });
   console.error(listeningLine(server.url, duet, 'node'));
   // The type-checker loads in ~0.5 s: once the first requests are answered, rather than in the first
