@@ -5,16 +5,16 @@ import { assertBuilt, runCli, type ServerProcess, startServer } from './support/
 
 describe('parseLimitFlags', () => {
   it('splits limits from pool settings', () => {
-    expect(parseLimitFlags(['timeoutMs=5000', 'maxLogLines=10', 'workers=4', 'queue=0'])).toEqual({
+    expect(parseLimitFlags(['timeoutMs=5000', 'maxLogLines=10', 'workers=4', 'queue=0', 'cpus=2'])).toEqual({
       limits: { timeoutMs: 5000, maxLogLines: 10 },
-      pool: { size: 4, maxQueue: 0 },
+      pool: { size: 4, maxQueue: 0, cpus: 2 },
     });
     expect(parseLimitFlags()).toEqual({ limits: {}, pool: {} });
   });
 
   it('names the flag, the accepted names and the fix', () => {
     expect(() => parseLimitFlags(['timeout=5'])).toThrow(
-      /^--sandbox-limit timeout=5: expected NAME=INTEGER with NAME one of timeoutMs, memoryBytes, .*, workers, queue$/,
+      /^--sandbox-limit timeout=5: expected NAME=INTEGER with NAME one of timeoutMs, memoryBytes, .*, workers, queue, cpus$/,
     );
     expect(() => parseLimitFlags(['maxCalls=-1'])).toThrow(/expected NAME=INTEGER/);
     expect(() => parseLimitFlags(['maxCalls=0'])).toThrow(

@@ -562,6 +562,66 @@ describe('worker pool backstop', () => {
   });
 });
 
+describe('worker pool CPU cap', () => {
+  const request = (code: string, timeoutMs = 2000) => ({ code, bindings, limits: { ...limits, timeoutMs } });
+
+  it('runs no more snippets at once than there are CPUs while they are short', async () => {
+    const pool = createWorkerSandbox({ size: 4, cpus: 1, longRunMs: 5000 });
+    try {
+      // Each run notes when it starts and ends (the guest's clock, no host call: a run waiting for the
+      // host would rightly let the next one start): with one CPU they never overlap.
+      const spans: [number, number][] = [];
+      const host = recordingHost().host;
+      const timed = `const start = Date.now(); let s = 0; for (let i = 0; i < 300000; i++) s += i;
+        return [start, Date.now()];`;
+      const results = await Promise.all(Array.from({ length: 4 }, () => pool.run(request(timed), host)));
+      for (const result of results) {
+        expect(result.ok).toBe(true);
+        if (result.ok) spans.push(result.result as [number, number]);
+      }
+      spans.sort((a, b) => a[0] - b[0]);
+      for (let i = 1; i < spans.length; i++) expect(spans[i][0]).toBeGreaterThanOrEqual(spans[i - 1][1]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('starts a queued run while the running one waits for a host call', async () => {
+    const pool = createWorkerSandbox({ size: 2, cpus: 1, longRunMs: 5000 });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const waiting: HostFunction = async () => {
+      await gate;
+      return 'opened';
+    };
+    try {
+      const blocked = pool.run(request("return await state.get('gate');"), waiting);
+      const beside = await pool.run(request('return "ran beside"'), recordingHost().host);
+      expect(beside).toMatchObject({ ok: true, result: 'ran beside' });
+      open();
+      expect(await blocked).toMatchObject({ ok: true, result: 'opened' });
+    } finally {
+      open();
+      await pool.close();
+    }
+  });
+
+  it('starts a queued run beside one that has run longer than longRunMs', async () => {
+    const pool = createWorkerSandbox({ size: 2, cpus: 1, longRunMs: 50, graceMs: 100 });
+    try {
+      const loop = pool.run(request('while (true) {}', 1500), recordingHost().host);
+      const started = performance.now();
+      const beside = await pool.run(request('return "not stuck behind the loop"'), recordingHost().host);
+      expect(beside).toMatchObject({ ok: true, result: 'not stuck behind the loop' });
+      // Well before the loop's deadline: it waited for the loop to turn long, not to end.
+      expect(performance.now() - started).toBeLessThan(1200);
+      expect(await loop).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('worker pool queue', () => {
   it('queues up to its limit, then rejects with SandboxOverloadedError and a retry hint', async () => {
     const pool = createWorkerSandbox({ size: 1, maxQueue: 1, graceMs: 100 });

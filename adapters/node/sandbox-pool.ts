@@ -1,5 +1,6 @@
 /** A Sandbox on a pool of worker threads: QuickJS off the event loop, killable when a built-in ignores the deadline. */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createPoolSandbox, type PoolOptions } from '../../src/sandbox/pool.ts';
@@ -61,6 +62,6 @@ export function createWorkerSandbox(options: WorkerSandboxOptions = {}): Sandbox
         hold: (busy) => (busy ? worker.ref() : worker.unref()),
       };
     },
-    { ...options, memoryBytes },
+    { ...options, memoryBytes, cpus: options.cpus ?? availableParallelism() },
   );
 }

@@ -5,11 +5,15 @@ import { defaultLimits, type SandboxLimits } from './types.ts';
 export interface SandboxSettings {
   /** Server-wide limits for every run (a run's own `timeoutMs` still applies). */
   limits: Partial<SandboxLimits>;
-  /** Pool shape: `workers` and `queue`. */
-  pool: Pick<PoolOptions, 'size' | 'maxQueue'>;
+  /** Pool shape: `workers`, `queue` and `cpus`. */
+  pool: Pick<PoolOptions, 'size' | 'maxQueue' | 'cpus'>;
 }
 
-const POOL_KEYS: Record<string, keyof SandboxSettings['pool']> = { workers: 'size', queue: 'maxQueue' };
+const POOL_KEYS: Record<string, keyof SandboxSettings['pool']> = {
+  workers: 'size',
+  queue: 'maxQueue',
+  cpus: 'cpus',
+};
 const LIMIT_KEYS = Object.keys(defaultLimits) as (keyof SandboxLimits)[];
 
 /** Parses `timeoutMs=5000`, `memoryBytes=33554432`, `workers=4`, ...; throws naming the flag and the fix. */

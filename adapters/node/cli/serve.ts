@@ -72,7 +72,8 @@ ${dataHelp('where durable state lives').slice(1)}
   --advertise URL             with --store: how other nodes reach this one (default: the listening URL)
   --sandbox-limit NAME=N      a sandbox limit for every run (repeatable): timeoutMs, memoryBytes, stackBytes,
                               maxResultBytes, maxLogLines, maxLogBytes, maxCalls, maxConcurrentCalls;
-                              or the pool: workers (default 10), queue (default 2 x workers)${TENANTS_HELP}${POLICY_HELP}
+                              or the pool: workers (default 10), queue (default 2 x workers), cpus (short runs at
+                              once, default the CPU count)${TENANTS_HELP}${POLICY_HELP}
   --sandbox quickjs|loader    with --runtime workerd: QuickJS in the request's isolate (default) or a
                               Dynamic Worker per run (V8 isolate; workerd enforces no CPU limit on it)${LLM_HELP}${SOURCES_HELP}${EMBEDDINGS_HELP}${HELP_FLAG}`;
 
