@@ -25,10 +25,15 @@ export function runStage(settings: ExecutorSettings, host: HostCalls): RunSnippe
   return async (job, code, state, options = {}) => {
     const limits = { ...settings.limits, timeoutMs: job.timeoutMs ?? settings.limits.timeoutMs };
     // Aborted when the run ends, however it ends: the sandbox enforces the time limit (a timer here would
-    // also count time spent waiting for a worker and cut off calls of a run that started late).
-    const abort = new AbortController();
+    // also count time spent waiting for a worker and cut off calls of a run that started late). Made on
+    // the first host call that needs it: most runs make none, and a signal costs ~40 µs to create.
+    let abort: AbortController | undefined;
+    let ended: Error | undefined;
     const stop = options.hooks?.signal;
-    const onStop = () => abort.abort(new Error('the run was stopped'));
+    const onStop = () => {
+      ended ??= new Error('the run was stopped');
+      abort?.abort(ended);
+    };
     if (stop?.aborted) onStop();
     stop?.addEventListener('abort', onStop, { once: true });
     const run: Run = {
@@ -37,7 +42,13 @@ export function runStage(settings: ExecutorSettings, host: HostCalls): RunSnippe
       mode: job.mode,
       calls: [],
       state,
-      signal: abort.signal,
+      get signal() {
+        if (!abort) {
+          abort = new AbortController();
+          if (ended) abort.abort(ended);
+        }
+        return abort.signal;
+      },
       planned: [],
       approval: options.approval,
       journal: options.journal,
@@ -67,7 +78,8 @@ export function runStage(settings: ExecutorSettings, host: HostCalls): RunSnippe
       return { response, run };
     } finally {
       stop?.removeEventListener('abort', onStop);
-      abort.abort(new Error('run finished'));
+      ended ??= new Error('run finished');
+      abort?.abort(ended);
     }
     const base = { logs: result.logs, calls: run.calls, durationMs: 0 };
     let response: ExecuteResponse;
