@@ -12,7 +12,7 @@ import { nodeDocsAssets } from '../docs-assets.ts';
 import { VERSION } from '../package-info.ts';
 import { readSource } from '../read-source.ts';
 import { createWorkerSandbox } from '../sandbox-pool.ts';
-import { createNodeTypeChecker } from '../typecheck.ts';
+import { createNodeTypeChecker, type NodeTypeChecker } from '../typecheck.ts';
 import { embeddingsSettings } from './embeddings.ts';
 import { llmConfig } from './llm.ts';
 
@@ -111,8 +111,10 @@ export async function makeDuet(
     memoryBytes: limits.memoryBytes,
     stackBytes: limits.stackBytes,
   });
+  let checker: NodeTypeChecker | undefined;
   const close = async () => {
     await sandbox.close();
+    await checker?.close?.();
     await durable?.close();
   };
   try {
@@ -130,7 +132,7 @@ export async function makeDuet(
       sessions: durable?.sessions,
       allowFetch: values['allow-fetch'] as string[] | undefined,
       limits,
-      typeChecker: (catalog) => createNodeTypeChecker(catalog),
+      typeChecker: (catalog) => (checker = createNodeTypeChecker(catalog)),
       version: VERSION,
       policy,
       rateLimiter: durable?.rateLimiter,

@@ -1,0 +1,24 @@
+/** Messages between the Node type-checker (typecheck-thread.ts) and its worker thread. */
+import type { Api } from '../../src/catalog/types.ts';
+import type { Diagnostic } from '../../src/execute/types.ts';
+
+/** The checker's options that cross to the thread (the lib files are read there). */
+export interface CheckerInit {
+  fetch?: boolean;
+  cacheSize?: number;
+  cacheChars?: number;
+}
+
+/** An API as it crosses to the thread: data only (an in-process API's `invoke` stays here). */
+export type ApiData = Omit<Api, 'invoke'>;
+
+export type ToChecker =
+  /** The catalog's APIs, whenever they change: the thread checks against these from now on. */
+  { type: 'apis'; apis: ApiData[] } | { type: 'check'; id: number; code: string; fetch: boolean };
+
+export type FromChecker =
+  /** The compiler is loaded and the lib files parsed: checks are answered from now on. */
+  | { type: 'ready' }
+  | { type: 'checked'; id: number; diagnostics: Diagnostic[] }
+  /** The checker threw: the snippet runs with the syntax check alone. */
+  | { type: 'failed'; id: number; message: string };

@@ -1,0 +1,72 @@
+/**
+ * The Node type-checker on its worker thread: the same diagnostics as on this thread, a catalog that
+ * grows after the first check, and the ways the thread can fail (too slow, out of memory): the snippet
+ * then runs with the syntax check alone, the failure is logged, and the next checker works.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { nodeLibFiles } from '../adapters/node/typecheck-libs.ts';
+import { type ThreadTypeChecker, threadTypeChecker } from '../adapters/node/typecheck-thread.ts';
+import { buildApi, Catalog } from '../src/catalog/index.ts';
+import { createDemoApi, demoDocument } from '../src/demo/tasks-api.ts';
+import { createTypeChecker } from '../src/typecheck/index.ts';
+import { githubApi } from './support/github.ts';
+
+const demo = () => buildApi(demoDocument(createDemoApi()), { source: 'demo', name: 'demo' });
+const opened: ThreadTypeChecker[] = [];
+const open = (catalog: Catalog, options: Parameters<typeof threadTypeChecker>[1] = {}) => {
+  const checker = threadTypeChecker(catalog, options);
+  opened.push(checker);
+  return checker;
+};
+afterAll(async () => {
+  await Promise.all(opened.map((checker) => checker.close()));
+});
+
+const SNIPPETS = [
+  `const issue = await github.issuesCreate({ owner: 'o', repo: 'r', body: { title: 'Hi' } });\nreturn issue.number;`,
+  `await github.issuesCraete({ owner: 'o', repo: 'r', body: { title: 't' } });`,
+  `const repo = await github.reposGet({ owner: 'o' });\nreturn repo.stars;`,
+  `const t = await demo.createTask({ body: { title: 'x' } });\nreturn t.id;`,
+  `let best = null;\nfor (const n of [3, 1, 2]) if (best === null || n > best) best = n;\nreturn best;`,
+];
+
+describe('type-checker thread', () => {
+  it('gives the diagnostics the checker gives on this thread', async () => {
+    const catalog = new Catalog([await githubApi(), demo()]);
+    const here = createTypeChecker(catalog, { libFiles: nodeLibFiles });
+    const thread = open(catalog);
+    for (const code of SNIPPETS) expect(await thread.check(code)).toEqual(here.check(code));
+    // Both a pass and each kind of catch are in the set.
+    expect(here.check(SNIPPETS[0])).toEqual([]);
+    expect(here.check(SNIPPETS[1])[0].message).toContain("Did you mean 'issuesCreate'?");
+    expect(here.check(SNIPPETS[2]).length).toBeGreaterThan(0);
+  });
+
+  it('checks against APIs the catalog gained after the thread started', async () => {
+    const catalog = new Catalog([demo()]);
+    const thread = open(catalog);
+    const code = `return await github.reposGet({ owner: 'o', repo: 'r' });`;
+    expect((await thread.check(code))[0].message).toMatch(/github/);
+    catalog.add(await githubApi());
+    expect(await thread.check(code)).toEqual([]);
+  });
+
+  it('lets a snippet run unchecked when the thread takes too long, says so, and recovers', async () => {
+    const lines: string[] = [];
+    const thread = open(new Catalog([demo()]), { timeoutMs: 1, log: (line) => lines.push(line) });
+    // The first check includes loading the compiler: far longer than 1 ms.
+    expect(await thread.check('return demo.noSuchOperation();')).toEqual([]);
+    expect(lines.join('\n')).toMatch(
+      /took longer than 1 ms and was stopped; 1 snippet\(s\) run with the syntax check only/,
+    );
+    const patient = open(new Catalog([demo()]));
+    expect((await patient.check('return demo.noSuchOperation();'))[0].message).toContain('noSuchOperation');
+  });
+
+  it('lets a snippet run unchecked when the thread runs out of memory, and says so', async () => {
+    const lines: string[] = [];
+    const thread = open(new Catalog([demo()]), { heapMb: 4, log: (line) => lines.push(line) });
+    expect(await thread.check('return demo.noSuchOperation();')).toEqual([]);
+    expect(lines.join('\n')).toMatch(/type-checker thread (failed|exited)/);
+  });
+});
