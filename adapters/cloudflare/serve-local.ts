@@ -1,8 +1,14 @@
 /** `duet serve --runtime workerd`: the duet Worker in real workerd (through Miniflare), its objects persisted under a data dir. */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { Miniflare, type WorkerOptions } from 'miniflare';
-import { bundleWorker, type WorkerBundle } from './bundle-worker.ts';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import type { Miniflare as MiniflareClass, WorkerOptions } from 'miniflare';
+import { type BundleTarget, loadWorkerBundle } from './bundle-cache.ts';
+import type { WorkerBundle } from './bundle-worker.ts';
+import { lazyWorkerCode, lazyWorkerSource } from './lazy-worker.ts';
 import { type DuetWorkerConfig, loadWorkerApis, readWorkerConfig } from './worker-config.ts';
 import { guardWorkerd } from './workerd-guard.ts';
 import {
@@ -27,7 +33,8 @@ export interface ServeWorkerdOptions {
   wranglerConfig?: string;
   /**
    * Run the checker Worker behind the `TYPECHECK` binding, so snippets are type-checked as on a deploy
-   * (default true); false leaves the binding out and only syntax is checked.
+   * (default true); false leaves the binding out and only syntax is checked. The package's checker
+   * Worker starts on the first check (lazy-worker.ts), not with workerd.
    */
   typecheck?: boolean;
   /** The wrangler.jsonc of each Worker the main one binds (`services`), by Worker name. */
@@ -35,21 +42,91 @@ export interface ServeWorkerdOptions {
 }
 
 /**
- * Bundles made in this process, by entry: a process that starts workerd again (a restart, tests) does not
- * bundle the TypeScript compiler again (1-2 s).
+ * Miniflare through `require`: it is one CommonJS file of ~90,000 lines, and `import` would first scan it
+ * for its named exports (cjs-module-lexer), which took longer than loading it (1 s against 0.35 s).
  */
-const bundles = new Map<string, Promise<WorkerBundle>>();
-
-function bundleOnce(worker: WranglerConfig): Promise<WorkerBundle> {
-  const key = `${worker.main}:${worker.minify}`;
-  let bundle = bundles.get(key);
-  if (!bundle) {
-    bundle = bundleWorker(worker.main, { minify: worker.minify });
-    bundles.set(key, bundle);
-    bundle.catch(() => bundles.delete(key));
-  }
-  return bundle;
+function loadMiniflare(): typeof MiniflareClass {
+  return (createRequire(import.meta.url)('miniflare') as typeof import('miniflare')).Miniflare;
 }
+
+/** A Worker's bundle: the one `npm run build` or an earlier start stored while it is current, else esbuild's. */
+async function workerBundle(target: BundleTarget): Promise<WorkerBundle> {
+  return (await loadWorkerBundle(target)).bundle;
+}
+
+/**
+ * What this process hands the Workers over loopback rather than in their configuration: specs given as
+ * text, and the code of Workers started on their first call. Miniflare hands workerd its configuration as
+ * one Cap'n Proto message whose buffer grows by copying itself at each step, so megabytes in a binding or
+ * a module cost seconds before workerd even starts (GitHub's spec: 1-3 s). A random path segment keeps
+ * other local processes from reading what is served.
+ */
+class HostFiles {
+  readonly #routes = new Map<string, () => Promise<string>>();
+  readonly #token = randomBytes(16).toString('hex');
+  #server: Promise<{ server: Server; origin: string }> | undefined;
+
+  /** Serves `body` (made on each request) under `name`; resolves to its URL. */
+  async add(name: string, body: () => Promise<string>): Promise<string> {
+    this.#routes.set(name, body);
+    this.#server ??= this.#listen();
+    const { origin } = await this.#server;
+    return `${origin}/${this.#token}/${encodeURIComponent(name)}`;
+  }
+
+  async #listen(): Promise<{ server: Server; origin: string }> {
+    const server = createServer((request, response) => {
+      const [, token, name] = (request.url ?? '').split('/');
+      const body = token === this.#token && name ? this.#routes.get(decodeURIComponent(name)) : undefined;
+      if (request.method !== 'GET' || !body) {
+        response.writeHead(404).end();
+        return;
+      }
+      body().then(
+        (text) => response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(text),
+        (error: unknown) => response.writeHead(500).end(String(error)),
+      );
+    });
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen(0, '127.0.0.1', done);
+    });
+    // workerd dies with this process (workerd-guard.ts); the server alone must not keep it alive.
+    server.unref();
+    const { port } = server.address() as AddressInfo;
+    return { server, origin: `http://127.0.0.1:${port}` };
+  }
+
+  async close(): Promise<void> {
+    const listening = await this.#server?.catch(() => undefined);
+    if (!listening) return;
+    const closed = new Promise<void>((done) => listening.server.close(() => done()));
+    // workerd keeps its connections alive; close() alone would wait for them.
+    listening.server.closeAllConnections();
+    await closed;
+  }
+}
+
+/** The config the Worker gets: each spec given as text becomes a URL served by `host`. */
+async function specsByUrl(config: DuetWorkerConfig, host: HostFiles): Promise<DuetWorkerConfig> {
+  if (!config.specs?.some((spec) => 'text' in spec)) return config;
+  const specs = await Promise.all(
+    config.specs.map(async (spec, index) => {
+      if (!('text' in spec)) return spec;
+      const { text } = spec;
+      return { name: spec.name, url: await host.add(`spec-${index}`, async () => text) };
+    }),
+  );
+  return { ...config, specs };
+}
+
+/**
+ * The package's checker Worker (`duet-typecheck`, RPC `check`) starts on its first call: its stand-in
+ * (lazy-worker.ts) loads the bundle this process serves. Other bound Workers start with workerd.
+ */
+const LAZY_WORKERS: Record<string, { config: string; methods: string[] }> = {
+  'duet-typecheck': { config: TYPECHECK_WRANGLER_CONFIG, methods: ['check'] },
+};
 
 /** The Workers the duet Worker's wrangler.jsonc binds, by name, and where their configs are. */
 const LOCAL_SERVICES: Record<string, string> = { 'duet-typecheck': TYPECHECK_WRANGLER_CONFIG };
@@ -75,13 +152,22 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
     if (!path) throw new Error(`duet serve --runtime workerd: no local config for Worker '${service}'`);
     return readWranglerConfig(path);
   });
-  // esbuild bundles in its own process while the specs parse here: the checker Worker's bundle (the
-  // TypeScript compiler) takes about as long as GitHub's spec.
-  const bundling = Promise.all([wrangler, ...serviceConfigs].map(bundleOnce));
+  const lazy = services.map(({ service, entrypoint }) => {
+    const known = LAZY_WORKERS[service];
+    return known !== undefined && !entrypoint && configs[service] === known.config ? known : undefined;
+  });
+  // Stored bundles are read and checked here (~0.1 s); a stale or missing one is bundled by esbuild, in its
+  // own process, while the specs parse here. A Worker started on its first call gets its bundle then.
+  const bundling = Promise.all(
+    [wrangler, ...serviceConfigs.filter((_, i) => !lazy[i])].map((target) => workerBundle(target)),
+  );
   bundling.catch(() => undefined);
   // A broken spec should stop the command now, not answer 500 from inside workerd later.
   await loadWorkerApis(config);
-  const [bundle, ...serviceBundles] = await bundling;
+  const [bundle, ...eagerBundles] = await bundling;
+  const Miniflare = loadMiniflare();
+  const files = new HostFiles();
+  const served = await specsByUrl(config, files);
   const persistDir = join(resolve(options.dataDir), 'workerd');
   mkdirSync(persistDir, { recursive: true });
   const port = options.port ?? 8787;
@@ -101,17 +187,53 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
     ),
     workerLoaders: Object.fromEntries(config.workerLoaders.map((name) => [name, {}])),
   });
+  /** Read (and checked, or bundled) once, when the stand-in first asks: off the start's path. */
+  const lazyCode = new Map<string, Promise<string>>();
+  const codeOf = (service: WranglerConfig): Promise<string> => {
+    let code = lazyCode.get(service.name);
+    if (!code) {
+      code = workerBundle(service).then((bundled) =>
+        JSON.stringify(lazyWorkerCode(bundled, service.compatibilityDate, service.compatibilityFlags)),
+      );
+      lazyCode.set(service.name, code);
+      // A failure (a stale bundle esbuild could not make) is tried again on the next call.
+      code.catch(() => lazyCode.delete(service.name));
+    }
+    return code;
+  };
+  let eager = 0;
+  const serviceWorkers = await Promise.all(
+    serviceConfigs.map(async (service, i): Promise<WorkerOptions> => {
+      const known = lazy[i];
+      if (!known) return worker(service, eagerBundles[eager++]!);
+      return {
+        name: service.name,
+        modules: [
+          {
+            type: 'ESModule',
+            path: join(dirname(service.main), 'lazy-worker.js'),
+            contents: lazyWorkerSource(service.name, known.methods),
+          },
+        ],
+        modulesRoot: dirname(service.main),
+        compatibilityDate: service.compatibilityDate,
+        compatibilityFlags: service.compatibilityFlags,
+        workerLoaders: { LOADER: {} },
+        bindings: { CODE_URL: await files.add(`worker-${service.name}`, () => codeOf(service)) },
+      };
+    }),
+  );
   const mf = new Miniflare({
     // The first Worker gets the HTTP requests; the others are reached only through its bindings.
     workers: [
       {
         ...worker(wrangler, bundle),
-        bindings: { DUET_CONFIG: JSON.stringify(config) },
+        bindings: { DUET_CONFIG: JSON.stringify(served) },
         serviceBindings: Object.fromEntries(
           services.map(({ binding, service, entrypoint }) => [binding, { name: service, entrypoint }]),
         ),
       },
-      ...serviceConfigs.map((service, i) => worker(service, serviceBundles[i]!)),
+      ...serviceWorkers,
     ],
     durableObjectsPersist: persistDir,
     host,
@@ -122,6 +244,7 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
     url = await mf.ready;
   } catch (error) {
     await mf.dispose().catch(() => undefined);
+    await files.close();
     const hint = /EADDRINUSE|address already in use/i.test(String(error))
       ? ` (port ${port} is taken: pick another with --port)`
       : '';
@@ -130,7 +253,7 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
     );
   }
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= mf.dispose());
+  const close = () => (closing ??= mf.dispose().finally(() => files.close()));
   if (options.signals !== false) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       // Miniflare's exit hook would exit with 128+signal at once; closing workerd ourselves is the cleanup.
@@ -143,6 +266,20 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
         );
       });
     }
+  }
+  // The Worker builds its app (fetches and parses the specs) on its first request: made here, so the
+  // server is ready when it says it listens, and a Worker that cannot start stops the command.
+  const first = await mf.dispatchFetch(new URL('/healthz', url)).then(
+    async (response) => ({ status: response.status, text: await response.text() }),
+    (error: unknown) => ({ status: 0, text: String(error) }),
+  );
+  if (first.status === 0 || first.status >= 500) {
+    await close().catch(() => undefined);
+    let detail = first.text;
+    try {
+      detail = (JSON.parse(first.text) as { error: { message: string } }).error.message ?? detail;
+    } catch {}
+    throw new Error(`duet serve --runtime workerd: the Worker cannot start: ${detail}`);
   }
   return { url: url.origin, persistDir, close };
 }
