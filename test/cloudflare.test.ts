@@ -253,11 +253,20 @@ describe('duet Worker configured by DUET_CONFIG', () => {
     }
   });
 
-  it('refuses a broken config or spec before starting workerd', async () => {
+  it('refuses a broken config or spec: text that does not parse before starting workerd, the rest before it is ready', async () => {
     const dataDir = tmpdir();
     await expect(
       serveWorkerd({ port: 0, dataDir, signals: false, config: { specs: [{ name: 'x', text: 'nope: [' }] } }),
     ).rejects.toThrow(/DUET_CONFIG.specs\[0\] \(x\)/);
+    // Parsed but not OpenAPI: found by the Worker's first request, which serveWorkerd makes itself.
+    await expect(
+      serveWorkerd({
+        port: 0,
+        dataDir,
+        signals: false,
+        config: { specs: [{ name: 'x', text: '{"hello": 1}' }] },
+      }),
+    ).rejects.toThrow(/DUET_CONFIG.specs\[0\] \(x\): not an OpenAPI or Swagger document/);
     await expect(
       serveWorkerd({ port: 0, dataDir, signals: false, config: { limits: { cpuTicks: 1 } } as never }),
     ).rejects.toThrow(/unknown limit 'cpuTicks'/);

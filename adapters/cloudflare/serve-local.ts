@@ -6,10 +6,11 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Miniflare as MiniflareClass, WorkerOptions } from 'miniflare';
+import { parseSpecText } from '../../src/catalog/index.ts';
 import { type BundleTarget, loadWorkerBundle } from './bundle-cache.ts';
 import type { WorkerBundle } from './bundle-worker.ts';
 import { lazyWorkerCode, lazyWorkerSource } from './lazy-worker.ts';
-import { type DuetWorkerConfig, loadWorkerApis, readWorkerConfig } from './worker-config.ts';
+import { type DuetWorkerConfig, readWorkerConfig } from './worker-config.ts';
 import { guardWorkerd } from './workerd-guard.ts';
 import {
   readWranglerConfig,
@@ -107,6 +108,13 @@ class HostFiles {
   }
 }
 
+/** How each spec is named in errors: as worker-config.ts names it (`DUET_CONFIG.specs[0] (github)`) or its URL. */
+function specLabels(config: DuetWorkerConfig): string[] {
+  return (config.specs ?? []).map((spec, index) =>
+    'text' in spec ? `DUET_CONFIG.specs[${index}] (${spec.name})` : spec.url,
+  );
+}
+
 /** The config the Worker gets: each spec given as text becomes a URL served by `host`. */
 async function specsByUrl(config: DuetWorkerConfig, host: HostFiles): Promise<DuetWorkerConfig> {
   if (!config.specs?.some((spec) => 'text' in spec)) return config;
@@ -162,8 +170,14 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
     [wrangler, ...serviceConfigs.filter((_, i) => !lazy[i])].map((target) => workerBundle(target)),
   );
   bundling.catch(() => undefined);
-  // A broken spec should stop the command now, not answer 500 from inside workerd later.
-  await loadWorkerApis(config);
+  // A broken spec should stop the command now, not answer 500 from inside workerd later. Text that does
+  // not parse stops it here, before workerd starts; everything else about the specs is found by the
+  // Worker's first request, which serveWorkerd makes before it reports the server ready (building the
+  // APIs here too would be GitHub's spec built twice on the way to ready: ~0.3 s).
+  const labels = specLabels(config);
+  for (const [index, spec] of (config.specs ?? []).entries()) {
+    if ('text' in spec) parseSpecText(spec.text, labels[index]!);
+  }
   const [bundle, ...eagerBundles] = await bundling;
   const Miniflare = loadMiniflare();
   const files = new HostFiles();
@@ -279,6 +293,13 @@ export async function serveWorkerd(options: ServeWorkerdOptions): Promise<Worker
     try {
       detail = (JSON.parse(first.text) as { error: { message: string } }).error.message ?? detail;
     } catch {}
+    // A spec served from here is named as the Worker's config names it, not by its loopback URL.
+    for (const [index, spec] of (served.specs ?? []).entries()) {
+      const given = config.specs?.[index];
+      if ('url' in spec && given && 'text' in given) {
+        detail = detail.split(spec.url).join(labels[index]!);
+      }
+    }
     throw new Error(`duet serve --runtime workerd: the Worker cannot start: ${detail}`);
   }
   return { url: url.origin, persistDir, close };
