@@ -18,10 +18,10 @@ import type { DocsAssets } from './http/docs.ts';
 import { runSearch, type SearchArgs, type SearchOutcome } from './http/tools.ts';
 import { parseEgressRule } from './policy/egress.ts';
 import { compilePolicy, type PolicyEngine } from './policy/engine.ts';
+import { policyLimits } from './policy/limits.ts';
 import { PolicyError, validatePolicy } from './policy/load.ts';
 import { memoryRateLimiter, type RateLimiter } from './policy/rate-limit.ts';
-import type { PolicyDocument, PolicyInput } from './policy/schema.ts';
-import { parseLimitFlags } from './sandbox/limit-flags.ts';
+import type { PolicyInput } from './policy/schema.ts';
 import type { Sandbox, SandboxLimits } from './sandbox/types.ts';
 import {
   type EmbeddingProvider,
@@ -116,13 +116,7 @@ export interface Duet {
 }
 
 /** A policy's `limits` split like `--sandbox-limit` flags into run limits and pool settings. */
-export function policyLimits(policy: PolicyDocument | undefined): ReturnType<typeof parseLimitFlags> {
-  try {
-    return parseLimitFlags(Object.entries(policy?.limits ?? {}).map(([name, value]) => `${name}=${value}`));
-  } catch (error) {
-    throw new PolicyError(`policy: limits: ${(error as Error).message.replace(/^--sandbox-limit /, '')}`);
-  }
-}
+export { policyLimits };
 
 export function createDuet(config: DuetConfig): Duet {
   const catalog = new Catalog();

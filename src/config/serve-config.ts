@@ -2,6 +2,9 @@
 
 import type { ModelProvider } from '../agent/model/types.ts';
 import { jsonLogger } from '../audit/telemetry.ts';
+
+export { listeningLine } from './listening-line.ts';
+
 import { createDuet, type Duet, type DuetConfig } from '../duet.ts';
 import type { SessionStore } from '../execute/state.ts';
 import type { RateLimiter } from '../policy/rate-limit.ts';
@@ -143,25 +146,4 @@ export async function duetFromConfig(config: ServeConfig, pieces: RuntimePieces)
 export function inDataDir(dir: string, error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
   return message.includes(dir) ? (error as Error) : new Error(`--data ${dir}: ${message}`, { cause: error });
-}
-
-/**
- * The one log line a server prints once it listens; tools (and tests) read `url` from it. It names the
- * pages a person opens next (`/console`, `/docs`), so a user who only sees the terminal finds them.
- */
-export function listeningLine(url: string, duet: Pick<Duet, 'catalog'> | undefined, runtime: string): string {
-  const apis = duet?.catalog.apis
-    .map((api) => `${api.name} (${api.operations.length} operations)`)
-    .join(', ');
-  const docs = `${url}/docs`;
-  const page = `${url}/console`;
-  return JSON.stringify({
-    level: 'info',
-    msg: `duet listening on ${url}: open ${page} (API docs: ${docs})`,
-    url,
-    console: page,
-    docs,
-    runtime,
-    ...(apis !== undefined && { apis }),
-  });
 }

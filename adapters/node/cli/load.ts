@@ -1,51 +1,20 @@
 /** Turns parsed flags into a running duet: sources, policy, sandbox limits and durable sessions. */
-import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../../src/audit/telemetry.ts';
-import { buildUpstreams, loadApis, loadMcpApis, UsageError } from '../../../src/config/options.ts';
-import { createDuet, type Duet, policyLimits } from '../../../src/duet.ts';
-import { applyPolicyFlags, parsePolicy } from '../../../src/policy/load.ts';
+import { buildUpstreams, loadApis, loadMcpApis } from '../../../src/config/options.ts';
+import { createDuet, type Duet } from '../../../src/duet.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
-import { parseLimitFlags } from '../../../src/sandbox/limit-flags.ts';
 import { type DurableStore, lazyActorSessions, openActorSessions } from '../actor-sessions.ts';
-import { defaultDataDir, ensureDataDir } from '../data-dir.ts';
+import { ensureDataDir } from '../data-dir.ts';
 import { nodeDocsAssets } from '../docs-assets.ts';
 import { VERSION } from '../package-info.ts';
 import { readSource } from '../read-source.ts';
 import { createWorkerSandbox } from '../sandbox-pool.ts';
 import { createNodeTypeChecker, type NodeTypeChecker } from '../typecheck.ts';
 import { embeddingsSettings } from './embeddings.ts';
+import { dataDir, limitFlags, sandboxSettings, type Values } from './flags.ts';
 import { llmConfig } from './llm.ts';
 
-export type Values = Record<string, any>;
-
-/** `--policy FILE` with `--token`, `--read-only` and `--rate-limit` on top. */
-export async function loadPolicy(values: Values): Promise<PolicyDocument> {
-  const file = values.policy as string | undefined;
-  let document: PolicyDocument | undefined;
-  try {
-    if (file !== undefined) {
-      const text = await readFile(file, 'utf8').catch(() => {
-        throw new UsageError(`--policy ${file}: cannot read the file`);
-      });
-      document = parsePolicy(text, file);
-    }
-    const policy = applyPolicyFlags(document, {
-      tokens: values.token as string[] | undefined,
-      readOnly: values['read-only'] as string[] | undefined,
-      rateLimit: values['rate-limit'] as string[] | undefined,
-    });
-    policyLimits(policy);
-    return policy;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-/** The policy file's `limits` as `--sandbox-limit` flags, before the command line's own (which win). */
-export function limitFlags(values: Values, policy: PolicyDocument | undefined): string[] {
-  const fromPolicy = Object.entries(policy?.limits ?? {}).map(([name, value]) => `${name}=${value}`);
-  return [...fromPolicy, ...((values['sandbox-limit'] as string[] | undefined) ?? [])];
-}
+export { dataDir, limitFlags, loadPolicy, sandboxSettings, type Values } from './flags.ts';
 
 /** The APIs of --spec and --mcp, with --base-url and --header settings. */
 export async function loadSources(values: Values) {
@@ -62,19 +31,6 @@ export const noSandbox = {
   run: () => Promise.reject(new Error('this command runs no code')),
   close: async () => {},
 };
-
-export function sandboxSettings(flags: string[] | undefined) {
-  try {
-    return parseLimitFlags(flags);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-/** `--data`, else `DUET_DATA`, else the per-user data directory. */
-export function dataDir(values: Values): string {
-  return (values.data as string | undefined) ?? defaultDataDir();
-}
 
 /** SQLite under `--data`, created and locked now (a server reports a bad directory before it listens). */
 export async function openDataDir(values: Values): Promise<DurableStore> {

@@ -1,35 +1,18 @@
 /** `duet serve --store postgres://...`: sessions and rate limits in PostgreSQL, shared with the other nodes. */
 import { hostname } from 'node:os';
 import { jsonLogger } from '../../../src/audit/telemetry.ts';
+import { listeningLine } from '../../../src/config/listening-line.ts';
 import { UsageError } from '../../../src/config/options.ts';
-import { listeningLine } from '../../../src/config/serve-config.ts';
 import type { Duet } from '../../../src/duet.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { serveNode } from '../serve.ts';
 import { stderrLines } from '../stderr-lines.ts';
+import { leaseMs, storeUrl } from './flags.ts';
 import { makeDuet, type Values } from './load.ts';
 
+export { leaseMs, storeUrl };
+
 /** `--store`, else `DUET_DATABASE_URL`; checked to be a PostgreSQL URL. */
-export function storeUrl(values: Values): string | undefined {
-  const store = (values.store as string | undefined) ?? process.env.DUET_DATABASE_URL;
-  if (store === undefined || store === '') return undefined;
-  if (!/^postgres(ql)?:\/\//i.test(store))
-    throw new UsageError(
-      `--store ${store.replace(/\/\/[^@/]*@/, '//***@')}: expected postgres://user:password@host:5432/database`,
-    );
-  return store;
-}
-
-/** `DUET_LEASE_MS`: how long a node's lease on an actor runs without renewal (default 10 s). */
-export function leaseMs(): number | undefined {
-  const text = process.env.DUET_LEASE_MS;
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 100)
-    throw new UsageError(`DUET_LEASE_MS=${text}: a whole number of milliseconds, at least 100`);
-  return value;
-}
-
 /** `--advertise`, else the listening URL; a wildcard address cannot be reached by other nodes. */
 export function advertisedUrl(values: Values, listening: string): string {
   const advertise = values.advertise as string | undefined;

@@ -1,11 +1,11 @@
 /** `duet serve --runtime workerd`: the Worker in real workerd through Miniflare, specs handed over as text. */
 import { apiNameFromSource } from '../../../src/catalog/index.ts';
+import { listeningLine } from '../../../src/config/listening-line.ts';
 import { buildUpstreams, splitNamed, UsageError } from '../../../src/config/options.ts';
-import { listeningLine } from '../../../src/config/serve-config.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { readSource } from '../read-source.ts';
+import { limitFlags, sandboxSettings, type Values } from './flags.ts';
 import { llmConfig } from './llm.ts';
-import { limitFlags, sandboxSettings, type Values } from './load.ts';
 
 export async function serveOnWorkerd(values: Values, port: number, policy: PolicyDocument): Promise<number> {
   if (values.mcp?.length)

@@ -1,29 +1,13 @@
 /** `duet serve`: the HTTP server on Node, or the same server on Bun, Deno or workerd. */
 import { parseArgs } from 'node:util';
-import { jsonLogger } from '../../../src/audit/telemetry.ts';
 import { buildUpstreams, UsageError } from '../../../src/config/options.ts';
-import { listeningLine } from '../../../src/config/serve-config.ts';
-import { createDuet } from '../../../src/duet.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { ensureDataDir } from '../data-dir.ts';
 import { VERSION } from '../package-info.ts';
-import { serveNode } from '../serve.ts';
 import { serveOnRuntime, spawnableRuntimes } from '../spawn-runtime.ts';
-import { stderrLines } from '../stderr-lines.ts';
-import { backgroundWork } from '../warm.ts';
 import { EMBEDDINGS_HELP, embeddingsOptions } from './embeddings.ts';
+import { dataDir, leaseMs, limitFlags, loadPolicy, sandboxSettings, storeUrl, type Values } from './flags.ts';
 import { LLM_HELP, llmConfig, llmOptions } from './llm.ts';
-import {
-  dataDir,
-  limitFlags,
-  loadPolicy,
-  loadSources,
-  makeDuet,
-  noSandbox,
-  openDataDir,
-  sandboxSettings,
-  type Values,
-} from './load.ts';
 import {
   type Command,
   dataHelp,
@@ -36,9 +20,9 @@ import {
   TENANTS_HELP,
   tenantOptions,
 } from './options.ts';
-import { leaseMs, serveOnPostgres, storeUrl } from './serve-postgres.ts';
-import { serveOnWorkerd } from './serve-workerd.ts';
 
+// The server itself (the catalog, the executor, the HTTP app: ~0.4 s of modules) loads only on the path
+// that runs it here; a launcher for Bun, Deno or workerd starts its runtime without it.
 const options = {
   ...sourceOptions,
   port: { type: 'string', default: '8787' },
@@ -81,6 +65,8 @@ ${dataHelp('where durable state lives').slice(1)}
 async function checkPolicy(values: Values, policy: PolicyDocument): Promise<void> {
   const named = policy.apis || Object.values(policy.tenants ?? {}).some((t) => t.apis || t.readOnly);
   if (!named) return;
+  const { createDuet } = await import('../../../src/duet.ts');
+  const { loadSources, noSandbox } = await import('./load.ts');
   const { apis } = await loadSources({ ...values, mcp: values.runtime === 'workerd' ? [] : values.mcp });
   try {
     createDuet({ apis, sandbox: noSandbox, policy });
@@ -114,7 +100,10 @@ async function run(args: string[]): Promise<number> {
   if (values.runtime !== 'node') await checkPolicy(values, policy);
   // A directory that cannot be made is one line from here, not a failure inside the runtime's child.
   const data = store ? dataDir(values) : ensureDataDir(dataDir(values));
-  if (values.runtime === 'workerd') return serveOnWorkerd({ ...values, data }, port, policy);
+  if (values.runtime === 'workerd') {
+    const { serveOnWorkerd } = await import('./serve-workerd.ts');
+    return serveOnWorkerd({ ...values, data }, port, policy);
+  }
   if (values.runtime !== 'node') {
     if (!spawnableRuntimes.includes(values.runtime)) {
       throw new UsageError(
@@ -140,19 +129,12 @@ async function run(args: string[]): Promise<number> {
       ...(llm && { llm }),
     });
   }
-  if (store) return serveOnPostgres(values, policy, port, store);
-  const { duet, close } = await makeDuet(
-    values,
-    policy,
-    jsonLogger(stderrLines()),
-    await openDataDir(values),
-  );
-  const server = await serveNode(duet, { port, host: values.host, onClose: close });
-  console.error(listeningLine(server.url, duet, 'node'));
-  // The type-checker loads in ~0.5 s: once the first requests are answered, rather than in the first
-  // user's execute; heap left over from parsing the specs and from type-checks is returned when quiet.
-  backgroundWork(duet, server);
-  return new Promise(() => {});
+  if (store) {
+    const { serveOnPostgres } = await import('./serve-postgres.ts');
+    return serveOnPostgres(values, policy, port, store);
+  }
+  const { serveOnNode } = await import('./serve-node.ts');
+  return serveOnNode(values, policy, port);
 }
 
 export const command: Command = { help, run };
