@@ -1,6 +1,7 @@
 /** Opens SQLite on Node: the built-in node:sqlite where the runtime has it, else better-sqlite3. */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOCK_FILE, takeDataDirLock } from '../../src/session/data-dir-lock.ts';
 
 export type SqliteBackend = 'node:sqlite' | 'better-sqlite3';
 
@@ -66,10 +67,7 @@ function runtimeName(): string {
   return `Node ${process.versions.node}`;
 }
 
-/** In every data directory: an SQLite database one process keeps exclusively locked while it uses the directory. */
-export const LOCK_FILE = 'duet.lock';
-/** Beside it: the pid of the process holding it, for the refusal message. */
-export const PID_FILE = 'duet.pid';
+export { LOCK_FILE, PID_FILE } from '../../src/session/data-dir-lock.ts';
 
 export interface DataDirLock {
   /** Gives the directory up (the OS also does when the process dies, even by kill -9). */
@@ -83,30 +81,6 @@ export interface DataDirLock {
 export async function lockDataDir(dir: string, backend?: SqliteBackend): Promise<DataDirLock> {
   mkdirSync(dir, { recursive: true });
   const db = await openSqlite(join(dir, LOCK_FILE), backend);
-  try {
-    // A server that is just exiting (a restart) gets two seconds to let go before this one is refused.
-    db.exec('PRAGMA busy_timeout = 2000; PRAGMA locking_mode = EXCLUSIVE');
-    // The first write takes the exclusive lock; EXCLUSIVE mode keeps it until the connection closes.
-    db.exec(
-      `BEGIN EXCLUSIVE; CREATE TABLE IF NOT EXISTS holder (pid INTEGER); DELETE FROM holder; INSERT INTO holder VALUES (${process.pid}); COMMIT`,
-    );
-  } catch (error) {
-    db.close();
-    if (!/locked|busy/i.test((error as Error).message)) throw error;
-    let pid = '';
-    try {
-      pid = ` (pid ${readFileSync(join(dir, PID_FILE), 'utf8').trim()})`;
-    } catch {}
-    throw new Error(`another duet server${pid} is using --data ${dir}; stop it or pick another --data`);
-  }
-  writeFileSync(join(dir, PID_FILE), `${process.pid}\n`);
-  let released = false;
-  return {
-    release() {
-      if (released) return;
-      released = true;
-      rmSync(join(dir, PID_FILE), { force: true });
-      db.close();
-    },
-  };
+  const release = takeDataDirLock(dir, db, { readFileSync, writeFileSync, rmSync }, process.pid);
+  return { release };
 }
