@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDuet } from '../src/duet.ts';
 import { createQuickJSSandbox } from '../src/sandbox/index.ts';
-import { assertBuilt, type ServerProcess, startServer } from './support/cli.ts';
+import { assertBuilt, runCli, type ServerProcess, startServer } from './support/cli.ts';
 
 const spec = {
   openapi: '3.0.3',
@@ -91,6 +91,14 @@ describe('a run killed mid-way (kill -9)', () => {
     await chargeArrived;
     await first.stop('SIGKILL');
     await pending;
+
+    // Before the session runs again, `duet audit` (read only) already shows the cut-off run.
+    const cli = await runCli(['audit', 'c1', '--data', join(dir, 'data'), '--json']);
+    expect(cli.code).toBe(0);
+    const printed = JSON.parse(cli.stdout) as {
+      entries: { seq: number; errorKind?: string; code: string }[];
+    };
+    expect(printed.entries).toEqual([expect.objectContaining({ seq: 1, errorKind: 'interrupted', code })]);
 
     const second = await serve();
     const state = await fetch(`${second.url}/v1/sessions/c1/state`);

@@ -44,11 +44,16 @@ export function runJournal(records: SessionRecords, start: JournalStart): RunJou
   };
 }
 
-/** The commit that records a journaled run as interrupted, or undefined when no run was cut off. */
-export async function interruptedRun(records: SessionRecords): Promise<TurnChanges | undefined> {
+/**
+ * The audit entry a run cut off in this session will get when the session next runs, or undefined when no
+ * run was cut off; reading it changes nothing (`duet audit` shows it while a server may hold the data).
+ */
+export async function pendingInterrupted(
+  records: SessionRecords,
+): Promise<Omit<AuditEntry, 'seq'> | undefined> {
   const journal = (await records.get(JOURNAL)) as JournalRecord | undefined;
   if (journal === undefined) return undefined;
-  const entry: Omit<AuditEntry, 'seq'> = {
+  return {
     ...journal,
     calls: journal.calls.map((call) => (call.outcome === 'applied' ? call : { ...call, outcome: 'unknown' })),
     ok: false,
@@ -58,6 +63,12 @@ export async function interruptedRun(records: SessionRecords): Promise<TurnChang
       "with outcome 'unknown' were sent and may have taken effect",
     durationMs: 0,
   };
+}
+
+/** The commit that records a journaled run as interrupted, or undefined when no run was cut off. */
+export async function interruptedRun(records: SessionRecords): Promise<TurnChanges | undefined> {
+  const entry = await pendingInterrupted(records);
+  if (entry === undefined) return undefined;
   return { records: await auditWrites(records, entry), recordDeletes: [JOURNAL] };
 }
 

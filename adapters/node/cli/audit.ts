@@ -1,6 +1,7 @@
 /** `duet audit ID`: a session's audit trail, one entry per execution, oldest first. */
 import { parseArgs } from 'node:util';
-import { type AuditEntry, readAudit } from '../../../src/audit/log.ts';
+import { type AuditEntry, auditSummary, readAudit } from '../../../src/audit/log.ts';
+import { pendingInterrupted } from '../../../src/audit/run-journal.ts';
 import { UsageError } from '../../../src/config/options.ts';
 import { readActorSessions } from '../actor-sessions.ts';
 import { dataDir } from './load.ts';
@@ -55,7 +56,16 @@ async function run(args: string[]): Promise<number> {
       const from: number = after;
       const page = await store.sessions.inspect!(
         id,
-        (turn) => readAudit(turn.records, { after: from, limit: PAGE }),
+        async (turn) => {
+          const read = await readAudit(turn.records, { after: from, limit: PAGE });
+          if (read.next !== undefined) return read;
+          // A run cut off by a crash is recorded when the session next runs; until then it shows here as
+          // the entry it will be (read only: a server may hold this data directory).
+          const cut = await pendingInterrupted(turn.records);
+          if (!cut) return read;
+          const { runs } = await auditSummary(turn.records);
+          return { ...read, entries: [...read.entries, { ...cut, seq: runs + 1 }] };
+        },
         { tenant: values.tenant },
       );
       if (!page) {
