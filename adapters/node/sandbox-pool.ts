@@ -1,30 +1,14 @@
 /** A Sandbox on a pool of worker threads: QuickJS off the event loop, killable when a built-in ignores the deadline. */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createPoolSandbox, type PoolOptions } from '../../src/sandbox/pool.ts';
 import { defaultLimits, type Sandbox } from '../../src/sandbox/types.ts';
 import type { FromWorker } from '../../src/sandbox/worker-protocol.ts';
+import { builtWorkerScript } from './worker-script.ts';
 
 export interface WorkerSandboxOptions extends PoolOptions {
   /** Largest guest stack the workers' native stacks are sized for (default `defaultLimits.stackBytes`). */
   stackBytes?: number;
-}
-
-/**
- * Node 20 cannot run TypeScript in a worker, so when this file is loaded from source (vitest) the worker
- * comes from the build output: run `npm run build` first.
- */
-function workerScript(): URL {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts')
-    ? new URL('../../dist/adapters/node/sandbox-worker.js', here)
-    : new URL('./sandbox-worker.js', here);
-  if (!existsSync(fileURLToPath(url))) {
-    throw new Error(`sandbox worker script not found at ${fileURLToPath(url)}: run \`npm run build\` first`);
-  }
-  return url;
 }
 
 /**
@@ -36,7 +20,7 @@ const threadStackMb = (stackBytes: number) => Math.ceil((stackBytes * 24) / 2 **
 /** Worker threads stop promptly on `terminate()`, even inside WASM, so they are the backstop on Node. */
 export function createWorkerSandbox(options: WorkerSandboxOptions = {}): Sandbox {
   const memoryBytes = options.memoryBytes ?? defaultLimits.memoryBytes;
-  const script = workerScript();
+  const script = builtWorkerScript('sandbox-worker.js', 'sandbox');
   const resourceLimits = {
     stackSizeMb: threadStackMb(options.stackBytes ?? defaultLimits.stackBytes),
     // Guest memory is WASM memory outside this heap; the heap only holds strings crossing the boundary.

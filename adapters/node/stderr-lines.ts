@@ -7,15 +7,16 @@ import { writeSync } from 'node:fs';
 
 export function stderrLines(): (line: string) => void {
   let pending: string[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
+  const take = () => {
     const text = `${pending.join('\n')}\n`;
     pending = [];
-    process.stderr.write(text);
+    return text;
+  };
+  const flush = () => {
+    if (pending.length > 0) process.stderr.write(take());
   };
   process.once('exit', () => {
-    if (pending.length > 0) writeSync(2, `${pending.join('\n')}\n`);
-    pending = [];
+    if (pending.length > 0) writeSync(2, take());
   });
   return (line) => {
     if (pending.push(line) === 1) setImmediate(flush);

@@ -8,8 +8,6 @@
  * longer than `timeoutMs`, the snippet runs with the syntax check the executor already made, the failure
  * is logged once, and the next check starts a new thread.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Catalog } from '../../src/catalog/catalog.ts';
 import type { Api } from '../../src/catalog/types.ts';
@@ -17,6 +15,7 @@ import type { Diagnostic, TypeCheckOptions } from '../../src/execute/types.ts';
 import { type LazyTypeChecker, lazyTypeChecker } from '../../src/typecheck/lazy-checker.ts';
 import { nodeLibFiles } from './typecheck-libs.ts';
 import type { ApiData, CheckerInit, FromChecker, ToChecker } from './typecheck-protocol.ts';
+import { builtWorkerScript } from './worker-script.ts';
 
 export interface ThreadTypeCheckerOptions extends CheckerInit {
   /** A check taking longer ends the thread and the snippet runs unchecked (default 20 s). */
@@ -30,19 +29,6 @@ export interface ThreadTypeCheckerOptions extends CheckerInit {
 export interface ThreadTypeChecker extends LazyTypeChecker {
   /** Ends the thread; a later check starts another. */
   close(): Promise<void>;
-}
-
-/** Node 20 cannot run TypeScript in a worker: from the sources (vitest) the thread runs the build output. */
-function workerScript(): URL {
-  const here = import.meta.url;
-  const url = here.endsWith('.ts')
-    ? new URL('../../dist/adapters/node/typecheck-worker.js', here)
-    : new URL('./typecheck-worker.js', here);
-  if (!existsSync(fileURLToPath(url)))
-    throw new Error(
-      `type-check worker script not found at ${fileURLToPath(url)}: run \`npm run build\` first`,
-    );
-  return url;
 }
 
 const dataOf = (apis: Api[]): ApiData[] => apis.map(({ invoke: _invoke, ...data }) => data);
@@ -88,7 +74,7 @@ export function threadTypeChecker(
   }
 
   function start(): Worker {
-    const thread = new Worker(workerScript(), {
+    const thread = new Worker(builtWorkerScript('typecheck-worker.js', 'type-check'), {
       workerData: init,
       resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? 160, maxYoungGenerationSizeMb: 16 },
     });
