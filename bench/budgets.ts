@@ -8,7 +8,8 @@ interface Leak {
 }
 
 export interface Budgets {
-  latency: { count: number; warmup: number; budgetMs: number };
+  /** `warmupMs` of the same interleaved requests first: a fresh server's JIT is still compiling its hot paths. */
+  latency: { count: number; warmup: number; warmupMs: number; budgetMs: number };
   cpuRuns: number;
   load: { connections: number; seconds: number; warmupSeconds: number; maxRequests: number };
   /**
@@ -27,9 +28,9 @@ export interface Budgets {
 }
 
 export const FULL: Budgets = {
-  latency: { count: 120, warmup: 5, budgetMs: 5_000 },
+  latency: { count: 120, warmup: 5, warmupMs: 1_500, budgetMs: 5_000 },
   cpuRuns: 2,
-  load: { connections: 20, seconds: 3, warmupSeconds: 0.5, maxRequests: 30_000 },
+  load: { connections: 20, seconds: 3, warmupSeconds: 2, maxRequests: 30_000 },
   leak: { checkpoints: [2_000, 4_000], concurrency: 4, restMs: 2_500, budgetMs: 150_000 },
   leakOther: { checkpoints: [200, 400], concurrency: 4, restMs: 2_500, budgetMs: 20_000 },
   npx: true,
@@ -40,7 +41,7 @@ export const FULL: Budgets = {
 };
 
 export const QUICK: Budgets = {
-  latency: { count: 20, warmup: 2, budgetMs: 2_000 },
+  latency: { count: 20, warmup: 2, warmupMs: 0, budgetMs: 2_000 },
   cpuRuns: 1,
   load: { connections: 20, seconds: 1, warmupSeconds: 0.3, maxRequests: 2_000 },
   leak: { checkpoints: [20, 40], concurrency: 4, restMs: 300, budgetMs: 10_000 },

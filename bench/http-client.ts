@@ -77,11 +77,14 @@ export async function expectOk(client: Client, call: Call): Promise<Reply> {
 export async function interleaved(
   client: Client,
   kinds: Record<string, (i: number) => Call>,
-  options: { count: number; warmup: number; budgetMs: number },
+  options: { count: number; warmup: number; warmupMs: number; budgetMs: number },
 ): Promise<Record<string, number[]>> {
   const names = Object.keys(kinds);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
-  for (let i = 0; i < options.warmup; i++) for (const name of names) await expectOk(client, kinds[name](i));
+  const warmupEnd = performance.now() + options.warmupMs;
+  for (let i = 0; i < options.warmup || performance.now() < warmupEnd; i++) {
+    for (const name of names) await expectOk(client, kinds[name](i));
+  }
   const deadline = performance.now() + options.budgetMs;
   for (let i = 0; i < options.count && performance.now() < deadline; i++) {
     // Rotating the order too: no kind always follows the same other kind.
@@ -104,6 +107,8 @@ export interface LoadResult {
   /** The first few error messages, for the report. */
   errorSamples: string[];
   requestsPerSecond: number;
+  /** Answers per second while warming up (not counted in `requests`). */
+  warmupRequestsPerSecond: number;
   latencies: number[];
 }
 
@@ -122,8 +127,10 @@ export async function load(
   let measureStart = 0;
   let measureEnd = 0;
   let requests = 0;
+  let warmupRequests = 0;
   let errors = 0;
   let issued = 0;
+  const loadStart = performance.now();
   const errorSamples: string[] = [];
   const latencies: number[] = [];
   const loop = async () => {
@@ -145,6 +152,7 @@ export async function load(
         if (errorSamples.length < 5) errorSamples.push((error as Error).message.slice(0, 200));
       }
       if (measuring) requests++;
+      else warmupRequests++;
     }
   };
   await Promise.all(Array.from({ length: options.connections }, loop));
@@ -158,6 +166,8 @@ export async function load(
     errors,
     errorSamples,
     requestsPerSecond: elapsed > 0 ? requests / elapsed : 0,
+    warmupRequestsPerSecond:
+      measureStart > loadStart ? warmupRequests / ((measureStart - loadStart) / 1000) : 0,
     latencies,
   };
 }

@@ -1,6 +1,7 @@
 /** A run written out: the JSON (timestamped and latest.json), the Markdown tables and the SVG charts. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FULL, QUICK } from './budgets.ts';
 import type { BenchResult } from './result-types.ts';
 import { ms, table } from './stats.ts';
 import {
@@ -55,6 +56,8 @@ function targetTable(result: BenchResult, summaries: RuntimeSummary[]): string {
 }
 
 function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string[] {
+  const budgets = result.mode === 'quick' ? QUICK : FULL;
+  const seconds = (n: number) => `${n} s`;
   const has = (part: string) => result.parts.includes(part);
   const out: string[] = [];
   if (has('cold-start'))
@@ -84,7 +87,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
   if (has('latency'))
     out.push(
       table(
-        'Latency over HTTP on one keep-alive connection, every kind interleaved (four specs loaded; executes with `typecheck: false` unless checked); p50 / p99, median of rounds',
+        `Latency over HTTP on one keep-alive connection, every kind interleaved (four specs loaded; executes with \`typecheck: false\` unless checked), after ${seconds(budgets.latency.warmupMs / 1000)} of the same requests to warm up; p50 / p99, median of rounds`,
         [
           'runtime',
           '/healthz',
@@ -112,8 +115,16 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
   if (has('load'))
     out.push(
       table(
-        `Throughput: trivial executes from 20 keep-alive connections (loopback), median of rounds; the 2026-12 figure was ${BASELINE_RPS} req/s on Node`,
-        ['runtime', 'requests/s', 'ratio to 650', 'p50', 'p99', 'errors / requests'],
+        `Throughput: trivial executes from 20 keep-alive connections (loopback) for ${seconds(budgets.load.seconds)}, after ${seconds(budgets.load.warmupSeconds)} of the same load to warm up (its rate beside it), median of rounds; the 2026-12 figure was ${BASELINE_RPS} req/s on Node`,
+        [
+          'runtime',
+          'requests/s',
+          'ratio to 650',
+          'p50',
+          'p99',
+          'errors / requests',
+          `during the first ${seconds(budgets.load.warmupSeconds)}`,
+        ],
         summaries.map((s) => [
           s.label,
           n0(s.rps),
@@ -121,6 +132,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
           ms(s.loadP50),
           ms(s.loadP99),
           `${s.loadErrors} / ${n0(s.loadRequests)}`,
+          `${n0(s.warmupRps)} req/s`,
         ]),
       ),
     );

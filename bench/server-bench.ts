@@ -34,6 +34,7 @@ export function serverRss(rootPid: number, runtime: Runtime): { serverBytes: num
 export interface LatencyBudget {
   count: number;
   warmup: number;
+  warmupMs: number;
   budgetMs: number;
 }
 
@@ -127,7 +128,7 @@ export async function cpuLoop(url: string, count: number): Promise<{ loopMs: num
         trivial: () => execute(TRIVIAL, { typecheck: false }),
         loop: () => execute(CPU_LOOP, { typecheck: false, timeoutMs: 60_000 }),
       },
-      { count, warmup: 1, budgetMs: 60_000 },
+      { count, warmup: 1, warmupMs: 0, budgetMs: 60_000 },
     );
     return { loopMs: quantile(raw.loop, 0.5) - quantile(raw.trivial, 0.5), samples: raw.loop };
   } finally {
@@ -137,6 +138,8 @@ export async function cpuLoop(url: string, count: number): Promise<{ loopMs: num
 
 export interface LoadRound {
   requestsPerSecond: number;
+  /** The same load during its warm-up, before the measured seconds: a fresh server's JIT at work. */
+  warmupRequestsPerSecond: number;
   requests: number;
   errors: number;
   errorSamples: string[];
@@ -152,6 +155,7 @@ export async function throughput(
   const result = await load(url, () => execute(TRIVIAL, { typecheck: false }), options);
   return {
     requestsPerSecond: result.requestsPerSecond,
+    warmupRequestsPerSecond: result.warmupRequestsPerSecond,
     requests: result.requests,
     errors: result.errors,
     errorSamples: result.errorSamples,

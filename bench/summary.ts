@@ -28,6 +28,8 @@ export interface RuntimeSummary {
   typecheckCost: number;
   typecheckRatio: number;
   rps: number;
+  /** Requests per second while the load warmed up, before the measured seconds. */
+  warmupRps: number;
   loadP50: number;
   loadP99: number;
   loadErrors: number;
@@ -74,6 +76,7 @@ export function summariseRuntime(r: RuntimeResult): RuntimeSummary {
     typecheckCost: of(rounds, (x) => x.latency?.typecheckCostMs),
     typecheckRatio: of(rounds, (x) => x.latency?.typecheckRatio),
     rps: of(rounds, (x) => x.load?.requestsPerSecond),
+    warmupRps: of(rounds, (x) => x.load?.warmupRequestsPerSecond),
     loadP50: of(rounds, (x) => x.load?.p50),
     loadP99: of(rounds, (x) => x.load?.p99),
     loadErrors: rounds.reduce((n, x) => n + (x.load?.errors ?? 0), 0),

@@ -304,6 +304,28 @@ describe.each(factories)('%s', (_name, create) => {
     expect(second).toMatchObject({ ok: true, result: ['undefined', false, 'function'] });
   });
 
+  it('makes each global on first use, behaving as a plain writable global before and after', async () => {
+    const { calls, host } = recordingHost();
+    // Replaced before its first read, deleted, and first used after the snippet broke JSON: the globals
+    // are accessors until first use, then data properties, and a part compiled late still speaks JSON.
+    const result = await run(
+      `console = { log: () => 'mine' };
+       const replaced = console.log();
+       delete globalThis.state;
+       const deleted = typeof state;
+       const listed = Object.keys(globalThis).includes('pets');
+       JSON.stringify = () => { throw new Error('broken'); };
+       JSON.parse = () => ({ forged: true });
+       const pet = await pets.getPet({ id: 2 });
+       const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'pets');
+       return [replaced, deleted, listed, pet.name, typeof descriptor.value, descriptor.writable];`,
+      { host },
+    );
+    // The result is serialised with the JSON taken before the snippet ran, too.
+    expect(result).toMatchObject({ ok: true, result: ['mine', 'undefined', false, 'Rex', 'object', true] });
+    expect(calls).toEqual([{ kind: 'api', api: 'pets', method: 'getPet', args: { id: 2 } }]);
+  });
+
   it('exposes only the bindings: no timers, modules, process or fetch', async () => {
     const probe = `return [typeof setTimeout, typeof setInterval, typeof require, typeof process, typeof fetch,
       typeof std, typeof os, typeof Deno, typeof Bun, typeof state, typeof console, typeof pets, typeof store];`;

@@ -2,7 +2,7 @@
  * The code of a Dynamic Worker that runs one snippet: the same guest prelude as QuickJS (API objects,
  * `state`, `console`, `fetch`), its natives answered by the parent Worker over RPC.
  */
-import { FETCH_SOURCE, PRELUDE_SOURCE, SUGGEST_SOURCE } from '../../src/sandbox/guest-prelude.ts';
+import { PRELUDE_PARTS, PRELUDE_SOURCE, SUGGEST_SOURCE } from '../../src/sandbox/guest-prelude.ts';
 
 export const RUNNER_MODULE = 'runner.js';
 /** A guest error's description is cut here, so a huge message never crosses the boundary. */
@@ -87,7 +87,11 @@ export const HIDDEN_GLOBALS = [
  */
 export const RUNNER_SOURCE = `import { WorkerEntrypoint } from 'cloudflare:workers';
 const install = ${PRELUDE_SOURCE};
-const installFetch = ${FETCH_SOURCE};
+// V8 compiles lazily on its own: the parts are plain functions here, handed out by name.
+const parts = { ${Object.entries(PRELUDE_PARTS)
+  .map(([name, source]) => `${name}: ${source}`)
+  .join(',\n')} };
+const load = (name) => (Object.hasOwn(parts, name) ? parts[name] : undefined);
 const suggest = ${SUGGEST_SOURCE};
 const later = setTimeout, stringify = JSON.stringify, parse = JSON.parse, hasOwn = Object.hasOwn;
 for (let scope = globalThis; scope && scope !== Object.prototype; scope = Object.getPrototypeOf(scope)) {
@@ -146,9 +150,8 @@ export default class Runner extends WorkerEntrypoint {
       if (typeof name !== 'string') return stringify(known ? [...known] : []);
       return known ? known.has(name) : false;
     };
-    const preludeConfig = { apis: Object.keys(config.apis), state: config.state, maxLogChars: config.maxLogBytes + 1 };
-    const [finish, describe, send] = install(call, log, lookup, stringify(preludeConfig));
-    if (config.fetch) installFetch(send);
+    const preludeConfig = { apis: Object.keys(config.apis), state: config.state, fetch: config.fetch, maxLogChars: config.maxLogBytes + 1 };
+    const [finish, describe] = install(call, log, lookup, load, stringify(preludeConfig));
     import('./${SNIPPET_MODULE}')
       .then((snippet) => { const running = snippet.default(); watch(); return running; })
       .then(

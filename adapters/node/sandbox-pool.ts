@@ -1,4 +1,6 @@
 /** A Sandbox on a pool of worker threads: QuickJS off the event loop, killable when a built-in ignores the deadline. */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createPoolSandbox, type PoolOptions } from '../../src/sandbox/pool.ts';
@@ -17,6 +19,22 @@ export interface WorkerSandboxOptions extends PoolOptions {
  */
 const threadStackMb = (stackBytes: number) => Math.ceil((stackBytes * 24) / 2 ** 20) + 4;
 
+// lib "ES2023" has no WebAssembly types; this is the one constructor used here.
+declare const WebAssembly: { Module: new (bytes: Uint8Array) => object };
+
+/**
+ * Compiled once per process (~4 ms, lazily by the engine) and handed to every worker: V8 shares a module's
+ * code between threads, so a function optimised while one worker runs it is optimised for all. Each
+ * worker compiling its own copy meant every new worker ran QuickJS unoptimised for its first few hundred
+ * runs, and kept its own copy of the machine code.
+ */
+let quickjsWasm: object | undefined;
+function sharedQuickJSModule(): object {
+  const path = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
+  quickjsWasm ??= new WebAssembly.Module(readFileSync(path));
+  return quickjsWasm;
+}
+
 /** Worker threads stop promptly on `terminate()`, even inside WASM, so they are the backstop on Node. */
 export function createWorkerSandbox(options: WorkerSandboxOptions = {}): Sandbox {
   const memoryBytes = options.memoryBytes ?? defaultLimits.memoryBytes;
@@ -28,7 +46,8 @@ export function createWorkerSandbox(options: WorkerSandboxOptions = {}): Sandbox
   };
   return createPoolSandbox(
     (init, events) => {
-      const worker = new Worker(script, { workerData: init, resourceLimits });
+      const workerData = { ...init, wasmModule: sharedQuickJSModule() };
+      const worker = new Worker(script, { workerData, resourceLimits });
       let crash: (Error & { code?: string }) | undefined;
       worker.on('message', (message: FromWorker) => events.message(message));
       worker.on('error', (error) => {

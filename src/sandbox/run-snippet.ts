@@ -10,13 +10,7 @@ import {
   timeoutFailure,
 } from './failure-messages.ts';
 import { disposeContext, type FreshContext, prepareContext } from './fresh-context.ts';
-import {
-  FETCH_SOURCE,
-  type PreludeConfig,
-  SNIPPET_FILE,
-  SNIPPET_PREFIX,
-  SNIPPET_SUFFIX,
-} from './guest-prelude.ts';
+import { type PreludeConfig, SNIPPET_FILE, SNIPPET_PREFIX, SNIPPET_SUFFIX } from './guest-prelude.ts';
 import { checkResultJson } from './result-limits.ts';
 import { type RawHost, RunSession } from './run-session.ts';
 import type { RunRequest } from './types.ts';
@@ -147,6 +141,7 @@ export async function runSnippet(
     const config: PreludeConfig = {
       apis: Object.keys(request.bindings.apis),
       state: request.bindings.state,
+      fetch: request.bindings.fetch,
       // One character more than fits, so a line cut in the guest still shows it went over the limit.
       maxLogChars: limits.maxLogBytes + 1,
     };
@@ -157,6 +152,7 @@ export async function runSnippet(
       fresh.call,
       fresh.log,
       fresh.lookup,
+      fresh.load,
       configHandle,
     );
     configHandle.dispose();
@@ -168,20 +164,6 @@ export async function runSnippet(
     const finish = context.getProp(installed.value, 0);
     describe = context.getProp(installed.value, 1);
     owned.push(finish, describe);
-    if (request.bindings.fetch) {
-      const send = context.getProp(installed.value, 2);
-      const fetchInstalled = context
-        .unwrapResult(context.evalCode(FETCH_SOURCE, 'duet:fetch'))
-        .consume((installFetch) => context.callFunction(installFetch, context.undefined, send));
-      send.dispose();
-      if (fetchInstalled.error) {
-        installed.value.dispose();
-        const failure = failureOf(fetchInstalled.error);
-        fetchInstalled.error.dispose();
-        return failure;
-      }
-      fetchInstalled.value.dispose();
-    }
     installed.value.dispose();
 
     /** The settled value, serialised inside the guest so no guest getter or proxy runs on the host. */

@@ -17,9 +17,9 @@ export interface WorkerChannel {
  * (re)loaded throws out of a microtask, so the worker dies and the pool replaces it.
  */
 export async function serveSandboxWorker(init: WorkerInit, channel: WorkerChannel): Promise<void> {
-  const { memoryBytes } = init;
+  const { memoryBytes, wasmModule } = init;
   const capBytes = moduleCapBytes(memoryBytes);
-  let module: QuickJSWASMModule = await loadQuickJSModule(memoryBytes);
+  let module: QuickJSWASMModule = await loadQuickJSModule(memoryBytes, wasmModule);
   let spare: FreshContext | undefined;
   let nextCallId = 0;
   let lastApis: Record<string, string[]> = {};
@@ -57,7 +57,7 @@ export async function serveSandboxWorker(init: WorkerInit, channel: WorkerChanne
     waiting.clear();
     channel.post({ type: 'done', runId, result: outcome.result });
     // A faulted module may be corrupt: replace it; the run queue holds the next run until it is loaded.
-    if (outcome.cleanUp()) module = await loadQuickJSModule(memoryBytes);
+    if (outcome.cleanUp()) module = await loadQuickJSModule(memoryBytes, wasmModule);
     prewarm();
   }
 

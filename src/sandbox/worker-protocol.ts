@@ -7,6 +7,12 @@ import type { WireRunResult } from './wire-result.ts';
 export interface WorkerInit {
   /** Guest memory budget the worker's module is capped for. */
   memoryBytes: number;
+  /**
+   * The QuickJS `WebAssembly.Module`, compiled once by the parent, where the runtime can share one between
+   * threads: the engine then tiers up its code once for every worker instead of once per worker, and keeps
+   * one copy of the machine code.
+   */
+  wasmModule?: unknown;
 }
 
 export type ToWorker =
