@@ -290,7 +290,9 @@ export async function runBench(options: BenchOptions): Promise<{ result: BenchRe
   const wantsServer = roundParts || parts.has('memory');
   const peersWanted = budgets.peers && (parts.has('sandbox-peers') || parts.has('storage'));
   const npxStarts = npxWanted
-    ? chosen.filter((r) => !r.npxNote).reduce((n, r) => n + (NPX_EVERY_ROUND.has(r.id) ? options.rounds : 1), 0)
+    ? chosen
+        .filter((r) => !r.npxNote)
+        .reduce((n, r) => n + (NPX_EVERY_ROUND.has(r.id) ? options.rounds : 1), 0)
     : 0;
   const total =
     (roundParts ? options.rounds * chosen.length : 0) +
