@@ -30,8 +30,10 @@ declare const WebAssembly: { Module: new (bytes: Uint8Array) => object };
  */
 let quickjsWasm: object | undefined;
 function sharedQuickJSModule(): object {
-  const path = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
-  quickjsWasm ??= new WebAssembly.Module(readFileSync(path));
+  if (!quickjsWasm) {
+    const path = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
+    quickjsWasm = new WebAssembly.Module(readFileSync(path));
+  }
   return quickjsWasm;
 }
 

@@ -2,9 +2,6 @@
 
 import type { ModelProvider } from '../agent/model/types.ts';
 import { jsonLogger } from '../audit/telemetry.ts';
-
-export { listeningLine } from './listening-line.ts';
-
 import { createDuet, type Duet, type DuetConfig } from '../duet.ts';
 import type { SessionStore } from '../execute/state.ts';
 import type { RateLimiter } from '../policy/rate-limit.ts';
@@ -12,6 +9,8 @@ import type { PolicyInput } from '../policy/schema.ts';
 import { parseLimitFlags } from '../sandbox/limit-flags.ts';
 import type { Sandbox } from '../sandbox/types.ts';
 import { buildUpstreams, loadApis, loadMcpApis } from './options.ts';
+
+export { listeningLine } from './listening-line.ts';
 
 /** What `duet serve` resolved from its flags; passed as JSON to the entry of `--runtime bun|deno|workerd`. */
 export interface ServeConfig {

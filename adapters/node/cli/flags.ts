@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../../src/config/options.ts';
-import { policyLimits } from '../../../src/policy/limits.ts';
+import { policyLimitFlags, policyLimits } from '../../../src/policy/limits.ts';
 import { applyPolicyFlags, parsePolicy } from '../../../src/policy/load.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { parseLimitFlags } from '../../../src/sandbox/limit-flags.ts';
@@ -37,8 +37,7 @@ export async function loadPolicy(values: Values): Promise<PolicyDocument> {
 
 /** The policy file's `limits` as `--sandbox-limit` flags, before the command line's own (which win). */
 export function limitFlags(values: Values, policy: PolicyDocument | undefined): string[] {
-  const fromPolicy = Object.entries(policy?.limits ?? {}).map(([name, value]) => `${name}=${value}`);
-  return [...fromPolicy, ...((values['sandbox-limit'] as string[] | undefined) ?? [])];
+  return [...policyLimitFlags(policy), ...((values['sandbox-limit'] as string[] | undefined) ?? [])];
 }
 
 export function sandboxSettings(flags: string[] | undefined) {
