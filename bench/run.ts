@@ -127,21 +127,15 @@ async function firstSearch(url: string): Promise<number> {
 }
 
 /** Resolves once POST /v1/check answers (it waits for the type-checker); servers without it: at once. */
-async function waitForChecker(url: string): Promise<void> {
-  const client = httpClient(url);
-  try {
-    await client.send({ method: 'POST', path: '/v1/check', body: { code: 'return 0;' } });
-  } catch {
-  } finally {
-    client.close();
-  }
-}
-
 /**
- * RSS once it stops moving (under 1 MiB over a second, at most `maxMs`): a server warms up after it
- * listens, and gives back heap when it has been quiet for a second.
+ * RSS once it stops moving (under 1 MiB over a second, at most `maxMs`), read no earlier than `minMs`: a
+ * server warms up after it listens, and gives back heap when it has been quiet for a while.
  */
-async function settledRss(read: () => { serverBytes: number; launcherBytes: number }, maxMs = 20_000) {
+async function settledRss(
+  read: () => { serverBytes: number; launcherBytes: number },
+  { minMs = 0, maxMs = 20_000 } = {},
+) {
+  await sleep(minMs);
   let last = read();
   const deadline = performance.now() + maxMs;
   while (performance.now() < deadline) {
@@ -226,15 +220,15 @@ async function memoryServer(runtime: Runtime, result: RuntimeResult, ctx: Contex
     });
     const pid = server.pid;
     const rss = () => serverRss(pid, runtime);
-    // Idle: healthy and warm (a server warms its type-checker after listening; a check waits for it),
-    // then left alone until RSS settles.
-    await waitForChecker(server.url);
-    const idleRss = await settledRss(rss);
+    // Idle: healthy, nothing asked yet, left alone for a while (a server builds its search ranking after
+    // listening and gives back what starting grew once quiet), until RSS settles. The type-checker is
+    // loaded by the first check (or search on Node): the first point of the leak check is after it.
+    const idleRss = await settledRss(rss, { minMs: leak.idleMs });
     const firstCheckedMs = await warmUp(server.url);
     result.memory = { startMs: server.healthyMs, idleRss, firstCheckedMs };
     result.memory.leak = await leakCheck(
       server.url,
-      async () => (await settledRss(rss, 5_000)).serverBytes,
+      async () => (await settledRss(rss, { maxMs: 5_000 })).serverBytes,
       checkedCorpus(specs.map(([name]) => name)),
       leak.checkpoints,
       leak,

@@ -99,10 +99,11 @@ export interface Duet {
   /** Runs a snippet (or `{ code, session, ... }`): type-check, policy, sandbox, audit. */
   execute(request: string | ExecuteRequest, context?: ExecuteContext): Promise<ExecuteResponse>;
   /**
-   * Builds what the first search and execute would otherwise wait for (the search ranking, the
-   * type-checker); servers call it once started.
+   * Builds what the first search and execute would otherwise wait for (the search ranking, and the
+   * type-checker unless `typeChecker: false`); servers call it once started. A search also warms the
+   * type-checker: snippets follow searches, and a checker that ended when idle starts again then.
    */
-  warm(): Promise<void>;
+  warm(options?: { typeChecker?: boolean }): Promise<void>;
   /** The ranking itself, synchronous (what `search` uses for words). */
   index: SearchIndex;
   executor: Executor;
@@ -198,6 +199,7 @@ export function createDuet(config: DuetConfig): Duet {
     },
     search: (query, options) =>
       inSpanSync('duet.search', { 'duet.query.length': query.length, 'duet.api': options?.api }, (span) => {
+        void typeChecker?.warm?.();
         const hits = ranking.search(query, options);
         span.setAttribute('duet.results', hits.length);
         return hits;
@@ -242,11 +244,11 @@ export function createDuet(config: DuetConfig): Duet {
       ),
     execute: (request, context) =>
       executor.execute(typeof request === 'string' ? { code: request } : request, context),
-    warm: async () => {
+    warm: async (options = {}) => {
       lexical();
       // Operation vectors load (or are computed) in the background; a failure is logged, search stays lexical.
       void fused?.warm().catch(() => {});
-      await typeChecker?.warm?.();
+      if (options.typeChecker !== false) await typeChecker?.warm?.();
     },
     index,
     executor,

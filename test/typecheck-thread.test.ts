@@ -8,6 +8,8 @@ import { nodeLibFiles } from '../adapters/node/typecheck-libs.ts';
 import { type ThreadTypeChecker, threadTypeChecker } from '../adapters/node/typecheck-thread.ts';
 import { buildApi, Catalog } from '../src/catalog/index.ts';
 import { createDemoApi, demoDocument } from '../src/demo/tasks-api.ts';
+import { createDuet } from '../src/duet.ts';
+import { createQuickJSSandbox } from '../src/sandbox/index.ts';
 import { createTypeChecker } from '../src/typecheck/index.ts';
 import { githubApi } from './support/github.ts';
 
@@ -68,5 +70,32 @@ describe('type-checker thread', () => {
     const thread = open(new Catalog([demo()]), { heapMb: 4, log: (line) => lines.push(line) });
     expect(await thread.check('return demo.noSuchOperation();')).toEqual([]);
     expect(lines.join('\n')).toMatch(/type-checker thread (failed|exited)/);
+  });
+
+  it('ends the thread after idleMs without checks, and starts it again for the next check', async () => {
+    const thread = open(new Catalog([demo()]), { idleMs: 300 });
+    expect(thread.running()).toBe(false);
+    expect((await thread.check('return demo.noSuchOperation();'))[0].message).toContain('noSuchOperation');
+    expect(thread.running()).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(thread.running()).toBe(false);
+    expect((await thread.check('return demo.noSuchOperation();'))[0].message).toContain('noSuchOperation');
+    expect(thread.running()).toBe(true);
+  });
+
+  it('is started by the first search, not by warming the server without it', async () => {
+    let thread: ThreadTypeChecker | undefined;
+    const duet = createDuet({
+      apis: [demo()],
+      sandbox: createQuickJSSandbox(),
+      typeChecker: (catalog) => (thread = open(catalog)),
+    });
+    await duet.warm({ typeChecker: false });
+    expect(thread!.running()).toBe(false);
+    await duet.search('create a task');
+    expect(thread!.running()).toBe(true);
+    // Warming a running thread sends it nothing more: the next check is the first it answers after `ready`.
+    await thread!.warm();
+    expect((await thread!.check('return demo.noSuchOperation();'))[0].message).toContain('noSuchOperation');
   });
 });

@@ -20,6 +20,11 @@ import { builtWorkerScript } from './worker-script.ts';
 export interface ThreadTypeCheckerOptions extends CheckerInit {
   /** A check taking longer ends the thread and the snippet runs unchecked (default 20 s). */
   timeoutMs?: number;
+  /**
+   * The thread ends after this long without checks (default 10 min), giving back the ~50-100 MiB the
+   * compiler, the lib files and recent declarations hold; the next check, or `warm`, starts it again.
+   */
+  idleMs?: number;
   /** The thread's old-generation heap, in MiB (default 160): its garbage is collected within this. */
   heapMb?: number;
   /** Where the failure lines go (default `console.error`). */
@@ -29,6 +34,8 @@ export interface ThreadTypeCheckerOptions extends CheckerInit {
 export interface ThreadTypeChecker extends LazyTypeChecker {
   /** Ends the thread; a later check starts another. */
   close(): Promise<void>;
+  /** Whether the thread is running (started by a check or `warm`, not yet ended). */
+  running(): boolean;
 }
 
 const dataOf = (apis: Api[]): ApiData[] => apis.map(({ invoke: _invoke, ...data }) => data);
@@ -43,6 +50,7 @@ export function threadTypeChecker(
   options: ThreadTypeCheckerOptions = {},
 ): ThreadTypeChecker {
   const timeoutMs = options.timeoutMs ?? 20_000;
+  const idleMs = options.idleMs ?? 10 * 60_000;
   const log = options.log ?? ((line: string) => console.error(line));
   const init: CheckerInit = {
     fetch: options.fetch,
@@ -53,11 +61,13 @@ export function threadTypeChecker(
   let sent: Api[] = [];
   let nextId = 0;
   const pending = new Map<number, Pending>();
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** This thread's checker, for a catalog that cannot cross to a thread (a schema holding a function). */
   let inProcess: LazyTypeChecker | undefined;
 
   /** Ends the thread: every check it still owes runs unchecked. */
   function stop(reason: string | undefined): void {
+    clearTimeout(idleTimer);
     const ending = worker;
     worker = undefined;
     sent = [];
@@ -88,7 +98,13 @@ export function threadTypeChecker(
       if (message.type === 'failed')
         log(`duet: type-check failed, the snippet runs unchecked: ${message.message}`);
       waiting.resolve(message.type === 'checked' ? message.diagnostics : []);
-      if (pending.size === 0) thread.unref();
+      if (pending.size === 0) {
+        thread.unref();
+        idleTimer = setTimeout(() => {
+          if (worker === thread && pending.size === 0) stop(undefined);
+        }, idleMs);
+        idleTimer.unref();
+      }
     });
     thread.on('error', (error) => {
       if (worker === thread) stop(`failed (${error.message})`);
@@ -101,6 +117,7 @@ export function threadTypeChecker(
 
   function check(code: string, fetch: boolean): Promise<Diagnostic[]> {
     if (inProcess) return inProcess.check(code, { fetch });
+    clearTimeout(idleTimer);
     worker ??= start();
     const thread = worker;
     // The catalog may have gained APIs since the thread was told: it gets them all again.
@@ -132,10 +149,12 @@ export function threadTypeChecker(
     check: (code: string, checkOptions: TypeCheckOptions = {}) =>
       check(code, checkOptions.fetch ?? options.fetch ?? false),
     async warm() {
-      await check('return 0;', false);
+      // A running thread is warm, or warming: its first check waits for the compiler.
+      if (worker === undefined) await check('return 0;', false);
     },
     async close() {
       stop(undefined);
     },
+    running: () => worker !== undefined,
   };
 }

@@ -1,61 +1,40 @@
 /**
- * Background work a Node server does once it listens, out of the way of its requests: the type-checker
- * loads when the server has gone quiet (loading the compiler blocks the event loop for ~0.5 s, so a
- * health check arriving then would wait), then a full garbage collection returns what parsing the specs
- * left behind (~70 MB for GitHub + Stripe + Slack + Jira). Later, whenever the server has been quiet for a
- * second after some work, heap V8 keeps but no longer uses is given back: type-checking against a large
- * API allocates ~100 MB for a moment, and V8 keeps those pages until the process is short of memory.
+ * Background work a Node server does once it listens, out of the way of its requests: the search ranking
+ * is built when the server has gone quiet, then a full garbage collection returns what parsing the specs
+ * left behind (~70 MB for GitHub + Stripe + Slack + Jira). The type-checker's thread is not started here
+ * but by the first search (snippets follow searches) or check: a server nobody uses holds ~50-80 MiB
+ * less. Whenever the server goes quiet after some work, the heap it grew is given back (heap-trim.ts):
+ * the young generation V8 grew to its maximum, and old-generation pages it keeps until the process is
+ * short of memory.
  */
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { Duet } from '../../src/duet.ts';
+import { collectGarbage, startHeapTrimmer, type TrimOptions, type TrimState } from './heap-trim.ts';
 import type { NodeServer } from './serve.ts';
-
-/** A full, compacting collection now, with or without --expose-gc. */
-export function collectGarbage(): void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (exposed) {
-    exposed();
-    return;
-  }
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  setFlagsFromString('--no-expose-gc');
-  gc();
-}
-
-export interface BackgroundOptions {
-  /** How long without requests counts as quiet for trimming (default 1 s). */
-  quietMs?: number;
-  /** Heap committed beyond what is used that is worth a collection (default 64 MiB). */
-  slackBytes?: number;
-}
 
 /** Starts the background work; returns a function that stops the trimming. */
 export function backgroundWork(
   duet: Pick<Duet, 'warm'>,
   server: Pick<NodeServer, 'whenQuiet' | 'activity'>,
-  options: BackgroundOptions = {},
+  options: TrimOptions = {},
 ): () => void {
-  const quietMs = options.quietMs ?? 1_000;
-  const slackBytes = options.slackBytes ?? 64 * 2 ** 20;
-  let warmed = false;
+  let stopped = false;
+  let stop = () => {
+    stopped = true;
+  };
+  const activity = () => {
+    const { inFlight, requests, lastActivity } = server.activity();
+    return { busy: inFlight > 0, count: requests, lastAt: lastActivity };
+  };
   void (async () => {
     await server.whenQuiet(100);
-    await duet.warm();
+    await duet.warm({ typeChecker: false });
     await server.whenQuiet(100);
+    if (stopped) return;
     collectGarbage();
-    warmed = true;
+    // That collection counts as the first: parsing the specs grew the young generation, and the second
+    // collection, once the server has been quiet a while, gives it back.
+    const state: TrimState = { seen: activity().count, firstAt: performance.now() };
+    stop = startHeapTrimmer(activity, { ...options, state });
   })();
-  let trimmedAt = server.activity().requests;
-  const timer = setInterval(() => {
-    const { inFlight, requests, lastActivity } = server.activity();
-    if (!warmed || inFlight > 0 || requests === trimmedAt || performance.now() - lastActivity < quietMs)
-      return;
-    trimmedAt = requests;
-    const heap = getHeapStatistics();
-    if (heap.total_heap_size - heap.used_heap_size > slackBytes) collectGarbage();
-  }, quietMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return () => stop();
 }

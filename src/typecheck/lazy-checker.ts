@@ -5,13 +5,14 @@ import type { TypeCheckerOptions } from './type-checker.ts';
 
 export interface LazyTypeChecker extends TypeChecker {
   check(code: string, options?: TypeCheckOptions): Promise<Diagnostic[]>;
-  /** Loads the compiler and parses the lib files now rather than on the first check (~0.5 s). */
+  /** Loads the compiler and parses the lib files now rather than on the first check (~0.5 s); once. */
   warm(): Promise<void>;
 }
 
 /** `options.libFiles` comes from the runtime (the lib .d.ts files of the installed `typescript` package). */
 export function lazyTypeChecker(catalog: Catalog, options: TypeCheckerOptions): LazyTypeChecker {
   let loading: Promise<TypeChecker | undefined> | undefined;
+  let warming: Promise<void> | undefined;
   const checker = () =>
     (loading ??= import('./index.ts').then(
       ({ createTypeChecker }) => createTypeChecker(catalog, options),
@@ -25,8 +26,11 @@ export function lazyTypeChecker(catalog: Catalog, options: TypeCheckerOptions): 
     async check(code, checkOptions) {
       return (await (await checker())?.check(code, checkOptions)) ?? [];
     },
-    async warm() {
-      await (await checker())?.check('return 0;');
+    warm() {
+      warming ??= checker().then(async (loaded) => {
+        await loaded?.check('return 0;');
+      });
+      return warming;
     },
   };
 }

@@ -56,7 +56,9 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
   let oldProgram: ts.Program | undefined;
   const libModules = sandboxLibModules(libFiles).map((name) => `${LIB_DIR}${name}`);
 
-  const host: ts.CompilerHost = {
+  // `resolveLibrary` is a host hook TypeScript's public typings leave out; without `libReplacement` it
+  // is never called, and providing it spares the library resolution cache too.
+  const host: ts.CompilerHost & { resolveLibrary(): { resolvedModule: undefined } } = {
     getSourceFile: (path) =>
       current.get(path) ??
       (path.startsWith(LIB_DIR) ? libSourceFile(libFiles, path, path.slice(LIB_DIR.length)) : undefined),
@@ -69,6 +71,12 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     getNewLine: () => '\n',
     fileExists: (path) => host.getSourceFile(path, ts.ScriptTarget.ES2022) !== undefined,
     readFile: () => undefined,
+    // Nothing here can be imported (`noResolve`): answering "not found" ourselves spares `createProgram`
+    // the resolution caches it builds for every check (~0.1 ms each time, profiled), same diagnostics.
+    resolveModuleNameLiterals: (names) => names.map(() => ({ resolvedModule: undefined })),
+    resolveTypeReferenceDirectiveReferences: (names) =>
+      names.map(() => ({ resolvedTypeReferenceDirective: undefined })),
+    resolveLibrary: () => ({ resolvedModule: undefined }),
   };
 
   /** The API globals follow the catalog, which may gain APIs after the checker was made. */

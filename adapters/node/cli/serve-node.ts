@@ -18,8 +18,8 @@ export async function serveOnNode(values: Values, policy: PolicyDocument, port: 
   );
   const server = await serveNode(duet, { port, host: values.host, onClose: close });
   console.error(listeningLine(server.url, duet, 'node'));
-  // The type-checker loads in ~0.5 s: once the first requests are answered, rather than in the first
-  // user's execute; heap left over from parsing the specs and from type-checks is returned when quiet.
+  // The search ranking is built once the first requests are answered; the type-checker loads with the
+  // first search; heap left over from parsing the specs and from type-checks is returned when quiet.
   backgroundWork(duet, server);
   return new Promise(() => {});
 }
