@@ -140,7 +140,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
     const points = [...new Set(summaries.flatMap((s) => s.leak.map((p) => p.runs)))].filter((r) => r > 0);
     out.push(
       table(
-        'Memory: RSS of the serving process and its sandbox processes (launchers not counted), four specs loaded; idle = healthy, nothing asked yet, left alone 8 s (the type-checker loads with the first check, or search on Node); after N checked runs = 7 s after the last, RSS settled',
+        'Memory: RSS of the serving process and its sandbox processes (launchers not counted), four specs loaded; idle = healthy, nothing asked yet, left alone 7 s (the type-checker loads with the first check, or search on Node); after N checked runs = 7 s after the last, RSS settled',
         [
           'runtime',
           'idle',

@@ -199,7 +199,8 @@ export function createDuet(config: DuetConfig): Duet {
     },
     search: (query, options) =>
       inSpanSync('duet.search', { 'duet.query.length': query.length, 'duet.api': options?.api }, (span) => {
-        void typeChecker?.warm?.();
+        // Snippets follow searches: the checker loads (or starts again after idling) meanwhile.
+        typeChecker?.warm?.().catch(() => {});
         const hits = ranking.search(query, options);
         span.setAttribute('duet.results', hits.length);
         return hits;
