@@ -37,7 +37,7 @@ export const FULL: Budgets = {
   load: { connections: 20, seconds: 3, warmupSeconds: 2, maxRequests: 30_000 },
   leak: { checkpoints: [2_000, 4_000], concurrency: 4, restMs: 7_000, budgetMs: 150_000, idleMs: 7_000 },
   // One checkpoint: the growth target is Node's, and each rest costs the run 8 s per runtime.
-  leakOther: { checkpoints: [400], concurrency: 4, restMs: 7_000, budgetMs: 20_000, idleMs: 7_000 },
+  leakOther: { checkpoints: [200], concurrency: 4, restMs: 7_000, budgetMs: 20_000, idleMs: 7_000 },
   npx: true,
   storage: { ms: 30, rounds: 3 },
   sandboxPeers: { runs: 70, cpuRuns: 2 },

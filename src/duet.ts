@@ -193,16 +193,22 @@ export function createDuet(config: DuetConfig): Duet {
     secrets,
     log: config.log,
   });
+  /**
+   * Snippets follow searches: the checker loads (or starts again after idling) while the agent writes
+   * one. After this turn, so starting it does not delay the search's own answer.
+   */
+  const warmCheckerSoon = () => {
+    if (typeChecker?.warm) setTimeout(() => typeChecker.warm?.().catch(() => {}), 0);
+  };
   const index: SearchIndex = {
     get size() {
       return ranking.size;
     },
     search: (query, options) =>
       inSpanSync('duet.search', { 'duet.query.length': query.length, 'duet.api': options?.api }, (span) => {
-        // Snippets follow searches: the checker loads (or starts again after idling) meanwhile.
-        typeChecker?.warm?.().catch(() => {});
         const hits = ranking.search(query, options);
         span.setAttribute('duet.results', hits.length);
+        warmCheckerSoon();
         return hits;
       }),
     ...(fused && { searchAsync: fused.search }),

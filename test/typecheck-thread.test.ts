@@ -93,6 +93,9 @@ describe('type-checker thread', () => {
     await duet.warm({ typeChecker: false });
     expect(thread!.running()).toBe(false);
     await duet.search('create a task');
+    // Started after the search's own turn, so it does not delay the answer.
+    expect(thread!.running()).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(thread!.running()).toBe(true);
     // Warming a running thread sends it nothing more: the next check is the first it answers after `ready`.
     await thread!.warm();
