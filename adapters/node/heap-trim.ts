@@ -84,19 +84,24 @@ export function heapSlack(): HeapSlack {
 
 /**
  * A full, compacting collection of this thread's heap, with or without --expose-gc. The function is
- * taken once per thread: exposing it flips a process-wide flag, which two threads must not do at once.
+ * taken once per thread: exposing it flips a process-wide flag, and another thread turning it off in
+ * between leaves this one without it, so that attempt is skipped and the next one tries again.
  */
 let exposedGc: (() => void) | undefined;
 export function collectGarbage(): void {
   exposedGc ??= (globalThis as { gc?: () => void }).gc ?? takeGc();
-  exposedGc();
+  exposedGc?.();
 }
 
-function takeGc(): () => void {
+function takeGc(): (() => void) | undefined {
   setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  setFlagsFromString('--no-expose-gc');
-  return gc;
+  try {
+    return runInNewContext('gc') as () => void;
+  } catch {
+    return undefined;
+  } finally {
+    setFlagsFromString('--no-expose-gc');
+  }
 }
 
 /**
