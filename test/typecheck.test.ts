@@ -157,6 +157,32 @@ describe('type-checking against GitHub and the demo API', () => {
     ).toBe(`f(a: any): Promise<any>; x: { unknown: "unknown" | any[] }; // unknown`);
   });
 
+  it('gives the same diagnostics with every declaration evicted between checks as with all kept', async () => {
+    // Two sets of operations reaching shared types (SimpleUser, Repository...), each with a field mistake
+    // in a shared type and a correct read: the type files kept for one set must serve the other.
+    const snippets = [
+      `const issue = await github.issuesGet({ owner: 'o', repo: 'r', issue_number: 1 });\nreturn [issue.user.login, issue.user.loginn];`,
+      `const pr = await github.pullsGet({ owner: 'o', repo: 'r', pull_number: 1 });\nreturn [pr.user.login, pr.head.repo.full_nam];`,
+      `const repo = await github.reposGet({ owner: 'o', repo: 'r' });\nreturn repo.owner.login;`,
+    ];
+    const kept = createTypeChecker(new Catalog([await githubApi()]), { libFiles: nodeLibFiles });
+    const evicting = createTypeChecker(new Catalog([await githubApi()]), {
+      libFiles: nodeLibFiles,
+      cacheSize: 1,
+      cacheChars: 0,
+    });
+    const expected = snippets.map((code) => kept.check(code).map((d) => d.message));
+    expect(expected[0]).toEqual([expect.stringContaining("Property 'loginn' does not exist")]);
+    expect(expected[1]).toEqual([expect.stringContaining("Property 'full_nam' does not exist")]);
+    expect(expected[2]).toEqual([]);
+    for (const order of [
+      [0, 1, 2],
+      [2, 1, 0, 1, 0],
+    ]) {
+      for (const i of order) expect(evicting.check(snippets[i]!).map((d) => d.message)).toEqual(expected[i]);
+    }
+  });
+
   it('measures edit distance with transpositions', () => {
     expect(editDistance('issuesCraete', 'issuesCreate')).toBe(1);
     expect(editDistance('kitten', 'sitting')).toBe(3);

@@ -165,8 +165,8 @@ export interface ApiDeclarationOptions {
   operations?: readonly string[];
 }
 
-function buildDeclaration(api: Api, operations: readonly Operation[]): string {
-  const methods: string[] = [];
+/** Named types reached from the signatures, then from each other, breadth first. */
+function reachableTypes(api: Api, signatures: readonly Declared[]): string[] {
   const types: string[] = [];
   const queued = new Set<string>();
   const enqueue = (names: string[]) => {
@@ -177,13 +177,16 @@ function buildDeclaration(api: Api, operations: readonly Operation[]): string {
       }
     }
   };
-  for (const operation of operations) {
-    const declared = signature(api, operation);
-    methods.push(`${declared.text.replace(/^/gm, '  ')};`);
-    enqueue(declared.refs);
-  }
-  // Named types reached from the signatures, then from each other, breadth first.
+  for (const declared of signatures) enqueue(declared.refs);
   for (let i = 0; i < types.length; i++) enqueue(namedType(api, types[i]!).refs);
+  return types;
+}
+
+const methodText = (declared: Declared) => `${declared.text.replace(/^/gm, '  ')};`;
+
+function buildDeclaration(api: Api, operations: readonly Operation[]): string {
+  const signatures = operations.map((operation) => signature(api, operation));
+  const types = reachableTypes(api, signatures);
   const parts: string[] = [];
   if (types.length > 0) {
     parts.push(
@@ -191,8 +194,32 @@ function buildDeclaration(api: Api, operations: readonly Operation[]): string {
     );
   }
   const doc = docComment(api.title);
-  parts.push(`${doc ? `${doc}\n` : ''}declare const ${api.name}: {\n${methods.join('\n')}\n};`);
+  parts.push(
+    `${doc ? `${doc}\n` : ''}declare const ${api.name}: {\n${signatures.map(methodText).join('\n')}\n};`,
+  );
   return `${parts.join('\n')}\n`;
+}
+
+const chosen = (api: Api, names: readonly string[]) => {
+  const wanted = new Set(names);
+  return api.operations.filter((operation) => wanted.has(operation.name));
+};
+
+/**
+ * The named operations' method signatures (JSDoc included, indented for a type body; unknown names are
+ * ignored) and the names of every named type they reach, each declared by `namedTypeDeclaration`.
+ */
+export function operationDeclarations(
+  api: Api,
+  operations: readonly string[],
+): { methods: string; types: string[] } {
+  const signatures = chosen(api, operations).map((operation) => signature(api, operation));
+  return { methods: signatures.map(methodText).join('\n'), types: reachableTypes(api, signatures) };
+}
+
+/** `type Name = ...;` for one named schema, indented for the API's namespace (`Name` is its schema key). */
+export function namedTypeDeclaration(api: Api, name: string): string {
+  return namedType(api, name).text;
 }
 
 /**
@@ -202,13 +229,7 @@ function buildDeclaration(api: Api, operations: readonly Operation[]): string {
  * signature shown alone in search results names its types unambiguously.
  */
 export function apiDeclaration(api: Api, options: ApiDeclarationOptions = {}): string {
-  if (options.operations !== undefined) {
-    const wanted = new Set(options.operations);
-    return buildDeclaration(
-      api,
-      api.operations.filter((operation) => wanted.has(operation.name)),
-    );
-  }
+  if (options.operations !== undefined) return buildDeclaration(api, chosen(api, options.operations));
   let full = fullDeclarationCache.get(api);
   if (full === undefined) {
     full = buildDeclaration(api, api.operations);

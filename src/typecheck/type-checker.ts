@@ -3,7 +3,7 @@ import ts from 'typescript';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Api } from '../catalog/types.ts';
 import type { Diagnostic, TypeChecker, TypeCheckOptions } from '../execute/types.ts';
-import { apiGlobals, typedDeclarations } from './api-declarations.ts';
+import { apiGlobals, typedMethods, typedNamedTypes } from './api-declarations.ts';
 import { compilerOptions } from './compiler-options.ts';
 import { toDiagnostic } from './diagnostics.ts';
 import { type LibFiles, libSourceFile, SANDBOX_LIB_FILE, sandboxLibModules } from './lib-files.ts';
@@ -16,13 +16,21 @@ export interface TypeCheckerOptions {
   libFiles: LibFiles;
   /** Default for `check`'s `fetch` option (the executor passes its own). */
   fetch?: boolean;
-  /** Typed-declaration files kept for reuse, one per distinct set of referenced operations. */
+  /** Method-declaration files kept for reuse, one per distinct set of referenced operations. */
   cacheSize?: number;
   /**
-   * Bound on the declaration text those files hold together (default 1.5 M characters): one Stripe
-   * operation brings ~285 K characters of types, so 32 of them kept ~100 MB of syntax trees alive.
+   * Bound on the text of the named-type files kept for reuse, least recently used out first (default
+   * 1.5 M characters). A file holds the types a set of operations reaches in one API and serves every
+   * set reaching the same types: all Stripe operations reach the same ~280 K characters.
    */
   cacheChars?: number;
+}
+
+/** The named types a set of operations reaches in one API; `key` names the file declaring them. */
+interface ReachedTypes {
+  api: Api;
+  names: string[];
+  key: string;
 }
 
 export interface SyncTypeChecker extends TypeChecker {
@@ -34,6 +42,8 @@ const LIB = `${LIB_DIR}${SANDBOX_LIB_FILE}`;
 const GLOBALS = '/duet-globals.d.ts';
 const APIS = '/duet-apis.d.ts';
 const TYPED = '/duet-typed.d.ts';
+const TYPES_DIR = '/duet-types/';
+
 const SNIPPET_TS = '/snippet.ts';
 const SNIPPET_JS = '/snippet.js';
 // The sandbox runs the snippet as the body of this same arrow function.
@@ -48,9 +58,12 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
   const { libFiles } = options;
   const cacheSize = options.cacheSize ?? 32;
   const cacheChars = options.cacheChars ?? 1_500_000;
-  let typedChars = 0;
   const globals = new Map<boolean, ts.SourceFile>();
-  const typedFiles = new Map<string, ts.SourceFile>();
+  /** Per set of referenced operations, least recently used first: its methods and the types they reach. */
+  const typedSets = new Map<string, { methods: ts.SourceFile; types: ReachedTypes[] }>();
+  /** Named-type files by the types they declare, least recently used first, and their total length. */
+  const typeFiles = new Map<string, ts.SourceFile>();
+  let typeChars = 0;
   let globalApis: { apis: Api[]; file: ts.SourceFile; byName: Map<string, Api> } | undefined;
   let current = new Map<string, ts.SourceFile>();
   let oldProgram: ts.Program | undefined;
@@ -92,29 +105,56 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
         file: parse(APIS, apiGlobals(apis)),
         byName: new Map(apis.map((api) => [api.name, api])),
       };
-      typedFiles.clear();
-      typedChars = 0;
+      typedSets.clear();
+      typeFiles.clear();
+      typeChars = 0;
     }
     return globalApis!;
   }
 
-  function typedFile(referenced: Map<Api, string[]>): ts.SourceFile {
+  /** The methods file of the referenced operations, then a file per API of the named types they reach. */
+  function typedFiles(referenced: Map<Api, string[]>): ts.SourceFile[] {
     const key = [...referenced].map(([api, names]) => `${api.name}:${names.join(',')}`).join(';');
-    let file = typedFiles.get(key);
-    if (file === undefined) {
-      const text = [...referenced].map(([api, names]) => typedDeclarations(api, names)).join('\n');
-      file = parse(TYPED, text);
-      // Least recently used first out, until both the count and the text fit.
-      for (const [oldest, old] of typedFiles) {
-        if (typedFiles.size < cacheSize && typedChars + text.length <= cacheChars) break;
-        typedFiles.delete(oldest);
-        typedChars -= old.text.length;
-      }
-      typedChars += text.length;
-    } else typedFiles.delete(key);
+    let set = typedSets.get(key);
+    if (set === undefined) {
+      const parts = [...referenced].map(([api, names]) => ({ api, ...typedMethods(api, names) }));
+      set = {
+        methods: parse(TYPED, parts.map((part) => part.text).join('\n')),
+        types: parts
+          .filter(({ types }) => types.length > 0)
+          .map(({ api, types }) => {
+            // In one order whichever operation reached them first, so equal sets of types share a file.
+            const names = types.toSorted();
+            return { api, names, key: `${api.name}:${names.join(',')}` };
+          }),
+      };
+      if (typedSets.size >= cacheSize) typedSets.delete(typedSets.keys().next().value!);
+    } else typedSets.delete(key);
     // Re-inserted: the map's order is least recently used first.
-    typedFiles.set(key, file);
+    typedSets.set(key, set);
+    const files = set.types.map(typesFile);
+    evictTypeFiles(files);
+    return [set.methods, ...files];
+  }
+
+  function typesFile(reached: ReachedTypes): ts.SourceFile {
+    let file = typeFiles.get(reached.key);
+    if (file === undefined) {
+      file = parse(`${TYPES_DIR}${reached.api.name}.d.ts`, typedNamedTypes(reached.api, reached.names));
+      typeChars += file.text.length;
+    } else typeFiles.delete(reached.key);
+    typeFiles.set(reached.key, file);
     return file;
+  }
+
+  /** Least recently used first, until the kept text fits; the files this check uses always stay. */
+  function evictTypeFiles(inUse: ts.SourceFile[]): void {
+    for (const [key, file] of typeFiles) {
+      if (typeChars <= cacheChars) break;
+      if (inUse.includes(file)) continue;
+      typeFiles.delete(key);
+      typeChars -= file.text.length;
+    }
   }
 
   function globalsFile(fetch: boolean): ts.SourceFile {
@@ -137,7 +177,10 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     current = new Map([
       [GLOBALS, globalsFile(fetch)],
       [APIS, apisFile],
-      [TYPED, typedFile(referencedOperations(code, apis))],
+      ...typedFiles(referencedOperations(code, apis)).map((file): [string, ts.SourceFile] => [
+        file.fileName,
+        file,
+      ]),
       [snippet.fileName, snippet],
     ]);
     const program = ts.createProgram({
