@@ -98,12 +98,67 @@ describe('npx duet', () => {
       expect(executables.length).toBe(1);
       expect(executables[0]).not.toBe(realpathSync(bundledNode));
       expect(executables[0].startsWith(realpathSync(join(root, 'node_modules')))).toBe(false);
+      // Moved off npm's Node by execve, it took glibc's fixed malloc threshold along (see below).
+      const server = pids.find((pid) => /(\.bin\/duet|bin\.js) serve/.test(cmdline(pid)))!;
+      expect(environ(server)).toEqual(
+        expect.arrayContaining(['MALLOC_TRIM_THRESHOLD_=131072', 'MALLOC_MMAP_THRESHOLD_=1048576']),
+      );
       // npm passes SIGTERM to the shell it runs duet in, not to duet: the server must stop all the same.
       child.kill('SIGTERM');
       expect(await waitGone(pids, 15_000), 'left running after npx was stopped').toEqual([]);
     },
   );
 });
+
+describe('duet serve and glibc malloc', () => {
+  /** Starts `bin.js serve` on the bundled Node 22 (it has process.execve) and waits for its URL. */
+  async function serveOnNode22(extraEnv: NodeJS.ProcessEnv) {
+    const env = { ...process.env, DUET_NODE_REEXEC: '1', ...extraEnv };
+    for (const key of [
+      'MALLOC_TRIM_THRESHOLD_',
+      'MALLOC_MMAP_THRESHOLD_',
+      'MALLOC_ARENA_MAX',
+      'GLIBC_TUNABLES',
+    ])
+      if (!(key in extraEnv)) delete env[key];
+    const child = spawn(bundledNode, [bin, 'serve', '--port', '0', '--data', fresh()], { cwd: root, env });
+    track(child.pid!);
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const found = /"url":"([^"]+)"/.exec(stderr);
+        if (found) resolve(found[1]!);
+      });
+      child.on('exit', (code) => reject(new Error(`duet serve exited with ${code}:\n${stderr}`)));
+    });
+    return { child, url };
+  }
+
+  it.runIf(process.platform === 'linux')(
+    'restarts the server in place with a fixed trim threshold, unless the user set malloc up',
+    async () => {
+      const { child, url } = await serveOnNode22({});
+      // The same process (pid), now started with the variable, serving.
+      expect(environ(child.pid!)).toEqual(
+        expect.arrayContaining(['MALLOC_TRIM_THRESHOLD_=131072', 'MALLOC_MMAP_THRESHOLD_=1048576']),
+      );
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await waitGone([child.pid!], 15_000)).toEqual([]);
+
+      const own = await serveOnNode22({ MALLOC_ARENA_MAX: '2' });
+      expect(environ(own.child.pid!)).toContain('MALLOC_ARENA_MAX=2');
+      expect(environ(own.child.pid!).filter((v) => /^MALLOC_(TRIM|MMAP)_THRESHOLD_=/.test(v))).toEqual([]);
+      own.child.kill('SIGTERM');
+      expect(await waitGone([own.child.pid!], 15_000)).toEqual([]);
+    },
+  );
+});
+
+function environ(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+}
 
 function cmdline(pid: number): string {
   try {

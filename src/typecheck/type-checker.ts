@@ -20,8 +20,8 @@ export interface TypeCheckerOptions {
   cacheSize?: number;
   /**
    * Bound on the text of the named-type files kept for reuse, least recently used out first (default
-   * 1.5 M characters). A file holds the types a set of operations reaches in one API and serves every
-   * set reaching the same types: all Stripe operations reach the same ~280 K characters.
+   * 600 K characters, ~20 MiB of syntax trees). A file holds the types a set of operations reaches in
+   * one API and serves every set reaching the same types: all Stripe operations reach the same ~280 K.
    */
   cacheChars?: number;
 }
@@ -57,7 +57,7 @@ function parse(path: string, text: string, kind?: ts.ScriptKind): ts.SourceFile 
 export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions): SyncTypeChecker {
   const { libFiles } = options;
   const cacheSize = options.cacheSize ?? 32;
-  const cacheChars = options.cacheChars ?? 1_500_000;
+  const cacheChars = options.cacheChars ?? 600_000;
   const globals = new Map<boolean, ts.SourceFile>();
   /** Per set of referenced operations, least recently used first: its methods and the types they reach. */
   const typedSets = new Map<string, { methods: ts.SourceFile; types: ReachedTypes[] }>();
