@@ -30,23 +30,9 @@ function missing(): string[] {
     .map(([name]) => name);
 }
 
-/**
- * Installs bench/peers from its lockfile (`npm ci --ignore-scripts`) when a listed package is missing or
- * at another version. Resolves with why it could not, or undefined when every peer package is there.
- */
-export async function ensurePeers(log: (text: string) => void): Promise<string | undefined> {
-  if (missing().length === 0) return undefined;
-  const lock = existsSync(`${PEERS_DIR}package-lock.json`);
-  const args = [
-    lock ? 'ci' : 'install',
-    '--prefix',
-    PEERS_DIR,
-    '--ignore-scripts',
-    '--no-audit',
-    '--no-fund',
-  ];
-  log(`installing the peers once: npm ${args.join(' ')}`);
-  const failure = await new Promise<string | undefined>((resolve) => {
+/** Runs npm in bench/peers; resolves with why it failed, or undefined. */
+function npmInPeers(args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
     execFile(
       'npm',
       args,
@@ -59,6 +45,26 @@ export async function ensurePeers(log: (text: string) => void): Promise<string |
         ),
     );
   });
+}
+
+/**
+ * Installs bench/peers from its lockfile (`npm ci --ignore-scripts`) when a listed package is missing or
+ * at another version. npm 11 writes lockfiles without the platform packages of optional dependencies
+ * (cbor-extract's, under rivetkit) and then refuses `npm ci` on them as out of sync; `npm install
+ * --no-save` installs the same locked versions without rewriting the lockfile. Resolves with why it
+ * could not, or undefined when every peer package is there.
+ */
+export async function ensurePeers(log: (text: string) => void): Promise<string | undefined> {
+  if (missing().length === 0) return undefined;
+  const lock = existsSync(`${PEERS_DIR}package-lock.json`);
+  const options = ['--prefix', PEERS_DIR, '--ignore-scripts', '--no-audit', '--no-fund'];
+  const args = [lock ? 'ci' : 'install', ...options];
+  log(`installing the peers once: npm ${args.join(' ')}`);
+  let failure = await npmInPeers(args);
+  if (failure && lock) {
+    log(`${failure}; trying npm install --no-save`);
+    failure = await npmInPeers(['install', '--no-save', ...options]);
+  }
   const still = missing();
   if (failure) return failure;
   return still.length ? `not installed after npm ${args[0]}: ${still.join(', ')}` : undefined;

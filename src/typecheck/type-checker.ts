@@ -43,7 +43,6 @@ const GLOBALS = '/duet-globals.d.ts';
 const APIS = '/duet-apis.d.ts';
 const TYPED = '/duet-typed.d.ts';
 const TYPES_DIR = '/duet-types/';
-
 const SNIPPET_TS = '/snippet.ts';
 const SNIPPET_JS = '/snippet.js';
 // The sandbox runs the snippet as the body of this same arrow function.
