@@ -60,11 +60,11 @@ function runOnUsersNode(malloc) {
  * glibc's malloc raises its trim threshold (up to 64 MiB) each time a large block is freed, and keeps a
  * heap per thread: a server whose worker threads and V8's compiler threads each grew a heap then keeps
  * what they freed. Measured on Node 20 with four specs after 2,000 type-checked runs: 306-413 MiB, of
- * which 80-170 MiB freed memory in those heaps; with the thresholds fixed, 261-283 MiB, and no slower
- * (the mmap threshold at 1 MiB: at glibc's 128 KiB, throughput dropped ~15%). glibc reads them only when
- * a process starts, so the long-running commands restart themselves with them in place (same pid) where
- * Node can (process.execve, Node 22.15+; on Node 20, set them yourself: README). A user's own malloc
- * settings win; other C libraries ignore the variables.
+ * which 80-170 MiB freed memory in those heaps; with the threshold fixed (which also fixes the mmap
+ * threshold at glibc's 128 KiB), 263-276 MiB; throughput within this machine's noise. glibc reads it
+ * only when a process starts, so the long-running commands restart themselves with it in place (same
+ * pid) where Node can (process.execve, Node 22.15+; on Node 20, set it yourself: README). A user's own
+ * malloc settings win; other C libraries ignore the variable.
  */
 function mallocEnv() {
   const longRunning = ['serve', 'mcp'].includes(process.argv[2] ?? '');
@@ -73,7 +73,7 @@ function mallocEnv() {
   const set = ['MALLOC_TRIM_THRESHOLD_', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_ARENA_MAX'].some((k) => k in env);
   if (set || /malloc/.test(env.GLIBC_TUNABLES ?? '')) return {};
   if (!process.report?.getReport().header?.glibcVersionRuntime) return {};
-  return { MALLOC_TRIM_THRESHOLD_: '131072', MALLOC_MMAP_THRESHOLD_: '1048576' };
+  return { MALLOC_TRIM_THRESHOLD_: '131072' };
 }
 
 function restartWithMallocEnv(malloc) {
