@@ -86,17 +86,21 @@ export function heapSlack(): HeapSlack {
  * A full, compacting collection of this thread's heap, with or without --expose-gc. The function is
  * taken once per thread: exposing it flips a process-wide flag, and another thread turning it off in
  * between leaves this one without it, so that attempt is skipped and the next one tries again.
+ * `thorough` adds V8's last-resort collection: V8 12 (Node 22) keeps the pages of a young generation it
+ * shrank in a pool, resident, until one (measured: 173 -> 57 MiB after a burst; on Node 20 no change).
  */
-let exposedGc: (() => void) | undefined;
-export function collectGarbage(): void {
-  exposedGc ??= (globalThis as { gc?: () => void }).gc ?? takeGc();
+type Gc = (options?: { type: string; execution: string; flavor: string }) => void;
+let exposedGc: Gc | undefined;
+export function collectGarbage(thorough = false): void {
+  exposedGc ??= (globalThis as { gc?: Gc }).gc ?? takeGc();
   exposedGc?.();
+  if (thorough) exposedGc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
 
-function takeGc(): (() => void) | undefined {
+function takeGc(): Gc | undefined {
   setFlagsFromString('--expose-gc');
   try {
-    return runInNewContext('gc') as () => void;
+    return runInNewContext('gc') as Gc;
   } catch {
     return undefined;
   } finally {
@@ -114,7 +118,10 @@ export function startHeapTrimmer(
 ): () => void {
   const state = options.state ?? { seen: activity().count };
   const timer = setInterval(() => {
-    if (shouldCollect(state, activity(), heapSlack, performance.now(), options)) collectGarbage();
+    const current = activity();
+    // The second collection of a quiet stretch (the first is pending and nothing ran since) is thorough.
+    const second = state.firstAt !== undefined && current.count === state.seen;
+    if (shouldCollect(state, current, heapSlack, performance.now(), options)) collectGarbage(second);
   }, options.everyMs ?? 500);
   timer.unref();
   return () => clearInterval(timer);
