@@ -79,7 +79,11 @@ function mallocEnv() {
 function restartWithMallocEnv(malloc) {
   if (!Object.keys(malloc).length) return;
   const argv = [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
-  process.execve(process.execPath, argv, { ...process.env, ...malloc });
+  try {
+    process.execve(process.execPath, argv, { ...process.env, ...malloc });
+  } catch {
+    // Not restarted (the binary could not be executed again): serve as it is.
+  }
 }
 
 /**
