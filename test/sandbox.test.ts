@@ -10,7 +10,7 @@ import { answerHostCall } from '../src/sandbox/host-reply.ts';
 import { createQuickJSSandbox } from '../src/sandbox/index.ts';
 import { encodeLine, readLines } from '../src/sandbox/line-channel.ts';
 import { isSandboxOverloaded } from '../src/sandbox/overloaded.ts';
-import { createPoolSandbox, type PoolOptions } from '../src/sandbox/pool.ts';
+import { createPoolSandbox, type PoolOptions, type SpawnWorker } from '../src/sandbox/pool.ts';
 import { loadQuickJSModule } from '../src/sandbox/quickjs-module.ts';
 import { runSnippet } from '../src/sandbox/run-snippet.ts';
 import {
@@ -60,8 +60,12 @@ function recordingHost() {
  * cases. The runtimes' own pool adapters are exercised by the red-team suite on real servers.
  */
 function subprocessPool(runtime: 'bun' | 'deno', options: PoolOptions): Sandbox {
+  return createPoolSandbox(subprocessWorker(runtime), options);
+}
+
+function subprocessWorker(runtime: 'bun' | 'deno'): SpawnWorker {
   const bin = runtimeBinary(runtime);
-  return createPoolSandbox((init, events) => {
+  return (init, events) => {
     const args = runtime === 'bun' ? [sandboxProcessEntry, JSON.stringify(init)] : sandboxProcessArgs(init);
     const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'inherit'], cwd: packageRoot });
     void readLines(Readable.toWeb(child.stdout) as ReadableStream<Uint8Array>, events.message);
@@ -78,7 +82,7 @@ function subprocessPool(runtime: 'bun' | 'deno', options: PoolOptions): Sandbox 
       },
       hold: (busy) => (busy ? child.ref() : child.unref()),
     };
-  }, options);
+  };
 }
 
 const factories: [string, () => Sandbox][] = [
@@ -582,6 +586,48 @@ describe('worker pool backstop', () => {
     expect(results[0]).toMatchObject({ ok: false, error: { kind: 'timeout' } });
     expect(results[1]).toMatchObject({ ok: true, result: 7 });
   });
+});
+
+describe('pool worker choice', () => {
+  it('hands each run to the worker that finished last, so one warm worker serves a sequence', async () => {
+    // Which worker each run is sent to, by the order workers were started.
+    const runsPerWorker: number[] = [];
+    const spawnDeno = subprocessWorker('deno');
+    const pool = createPoolSandbox(
+      (init, events) => {
+        const worker = spawnDeno(init, events);
+        const index = runsPerWorker.push(0) - 1;
+        return {
+          ...worker,
+          send: (message) => {
+            if (message.type === 'run') runsPerWorker[index]++;
+            worker.send(message);
+          },
+        };
+      },
+      { size: 3, cpus: 2, spare: 1 },
+    );
+    const request = (code: string) => ({ code, bindings, limits: { ...limits, timeoutMs: 5000 } });
+    try {
+      // Two runs at once, each long enough to hold its worker: two workers have run something.
+      const busy = 'const t = Date.now(); while (Date.now() - t < 300) {} return 1;';
+      const both = await Promise.all([0, 1].map(() => pool.run(request(busy), recordingHost().host)));
+      expect(both.map((r) => r.ok)).toEqual([true, true]);
+      expect(runsPerWorker.filter((n) => n > 0)).toHaveLength(2);
+      const before = [...runsPerWorker];
+      for (let i = 0; i < 8; i++) {
+        expect(await pool.run(request(`return ${i}`), recordingHost().host)).toMatchObject({
+          ok: true,
+          result: i,
+        });
+      }
+      const added = runsPerWorker.map((n, w) => n - (before[w] ?? 0));
+      // Rotating over the idle workers would have split the eight runs between them.
+      expect(added.filter((n) => n > 0)).toEqual([8]);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
 });
 
 describe('worker pool CPU cap', () => {
