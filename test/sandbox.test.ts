@@ -628,6 +628,43 @@ describe('pool worker choice', () => {
       await pool.close();
     }
   }, 30_000);
+
+  it('lets the workers a trickle of runs does not need retire', async () => {
+    let started = 0;
+    let killed = 0;
+    const spawnDeno = subprocessWorker('deno');
+    const pool = createPoolSandbox(
+      (init, events) => {
+        started++;
+        const worker = spawnDeno(init, events);
+        return {
+          ...worker,
+          kill: () => {
+            killed++;
+            return worker.kill();
+          },
+        };
+      },
+      { size: 3, cpus: 3, spare: 0, idleMs: 600 },
+    );
+    const request = (code: string) => ({ code, bindings, limits: { ...limits, timeoutMs: 5000 } });
+    try {
+      const busy = 'const t = Date.now(); while (Date.now() - t < 300) {} return 1;';
+      const burst = await Promise.all([0, 1, 2].map(() => pool.run(request(busy), recordingHost().host)));
+      expect(burst.map((r) => r.ok)).toEqual([true, true, true]);
+      expect(started).toBe(3);
+      // One run every ~100 ms for ~1.5 s: one worker is enough. Rotating over all three would have
+      // reused each of them well within idleMs and kept them all.
+      for (let i = 0; i < 14; i++) {
+        expect(await pool.run(request('return 1'), recordingHost().host)).toMatchObject({ ok: true });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(killed).toBe(2);
+      expect(started - killed).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  }, 30_000);
 });
 
 describe('worker pool CPU cap', () => {
