@@ -91,7 +91,7 @@ interface Slot {
   ready: boolean;
   job: Job | undefined;
   /**
-   * When the last run ended (or the worker became ready). The most recently idle worker takes the next
+   * When the last run ended (0 until the worker has run one). The most recently idle worker takes the next
    * run: its caches and JIT state are warm, and the others stay idle long enough to be retired. Taking
    * the longest-idle one instead (so its next context was surely built) rotated runs over every worker;
    * on 2 cores that cost ~25% more CPU per trivial run (measured: 870-930 -> 1,070-1,110 runs/s under 20
@@ -158,7 +158,8 @@ export function createPoolSandbox(spawn: SpawnWorker, options: PoolOptions = {})
     switch (message.type) {
       case 'ready':
         slot.ready = true;
-        slot.idleSince = performance.now();
+        // Not yet run: cold, so taken only when no worker that has run is idle.
+        slot.idleSince = 0;
         scheduleRetire(slot);
         break;
       case 'call':
