@@ -589,6 +589,10 @@ describe('worker pool backstop', () => {
 });
 
 describe('pool worker choice', () => {
+  const request = (code: string) => ({ code, bindings, limits: { ...limits, timeoutMs: 5000 } });
+  // Long enough to hold its worker while the other runs of a burst start.
+  const busy = 'const t = Date.now(); while (Date.now() - t < 300) {} return 1;';
+
   it('hands each run to the worker that finished last, so one warm worker serves a sequence', async () => {
     // Which worker each run is sent to, by the order workers were started.
     const runsPerWorker: number[] = [];
@@ -607,11 +611,9 @@ describe('pool worker choice', () => {
       },
       { size: 3, cpus: 2, spare: 1 },
     );
-    const request = (code: string) => ({ code, bindings, limits: { ...limits, timeoutMs: 5000 } });
     try {
-      // Two runs at once, each long enough to hold its worker: two or three workers are started (one a
-      // spare), one or two have run something (a slow start may leave both runs to one).
-      const busy = 'const t = Date.now(); while (Date.now() - t < 300) {} return 1;';
+      // Two runs at once: two or three workers are started (one a spare), one or two have run something
+      // (a slow start may leave both runs to one).
       const both = await Promise.all([0, 1].map(() => pool.run(request(busy), recordingHost().host)));
       expect(both.map((r) => r.ok)).toEqual([true, true]);
       expect(runsPerWorker.length).toBeGreaterThanOrEqual(2);
@@ -649,9 +651,7 @@ describe('pool worker choice', () => {
       },
       { size: 3, cpus: 3, spare: 0, idleMs: 600 },
     );
-    const request = (code: string) => ({ code, bindings, limits: { ...limits, timeoutMs: 5000 } });
     try {
-      const busy = 'const t = Date.now(); while (Date.now() - t < 300) {} return 1;';
       const burst = await Promise.all([0, 1, 2].map(() => pool.run(request(busy), recordingHost().host)));
       expect(burst.map((r) => r.ok)).toEqual([true, true, true]);
       expect(started).toBe(3);
