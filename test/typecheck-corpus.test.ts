@@ -3,7 +3,16 @@
  * correct code must pass (false rejections cost the agent a turn each), wrong code must be caught.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Corpus, type CorpusResult, runCorpus } from '../bench/typecheck-corpus.ts';
+import { nodeLibFiles } from '../adapters/node/typecheck-libs.ts';
+import {
+  type Corpus,
+  type CorpusResult,
+  corpusCatalog,
+  correctSnippets,
+  runCorpus,
+  wrongSnippets,
+} from '../bench/typecheck-corpus.ts';
+import { createTypeChecker } from '../src/typecheck/index.ts';
 
 describe.each([
   // Written blind, then used to calibrate the checker: 0 refused, 83/83 caught.
@@ -32,3 +41,31 @@ describe.each([
     );
   });
 });
+
+describe.each(['typecheck-corpus', 'typecheck-corpus-heldout'] as Corpus[])(
+  'a checker kept from an earlier snippet, corpus %s',
+  (corpus) => {
+    it('gives every snippet the diagnostics a program built for it gives', async () => {
+      const catalog = await corpusCatalog(corpus);
+      const fresh = createTypeChecker(catalog, { libFiles: nodeLibFiles, checksPerProgram: 1 });
+      const kept = createTypeChecker(catalog, { libFiles: nodeLibFiles });
+      const messages = (found: { message: string; line?: number }[]) =>
+        found.map((d) => `${d.line}: ${d.message}`);
+      const snippets = [...correctSnippets(corpus), ...wrongSnippets(corpus)];
+      let caught = 0;
+      for (const { id, code } of snippets) {
+        // The same operations just before: the second check is made by the kept checker (or falls back).
+        kept.check(`${code}\n// the same operations, once before`);
+        const expected = messages(fresh.check(code));
+        if (expected.length > 0) caught++;
+        expect(messages(kept.check(code)), id).toEqual(expected);
+      }
+      expect(caught).toBeGreaterThan(40);
+      expect(fresh.stats().programs).toBe(snippets.length);
+      // Every snippet but those the kept checker does not take (syntax errors, @ts- directives) reused one.
+      expect(kept.stats()).toEqual({ checks: 2 * snippets.length, programs: expect.any(Number) });
+      console.log(corpus, snippets.length, kept.stats());
+    expect(kept.stats().programs).toBeLessThan(snippets.length * 1.1);
+    }, 120_000);
+  },
+);

@@ -183,6 +183,31 @@ describe('type-checking against GitHub and the demo API', () => {
     }
   });
 
+  it('checks snippets the kept checker cannot take the way a program built for them does', async () => {
+    const catalog = new Catalog([await githubApi()]);
+    const fresh = createTypeChecker(catalog, { libFiles: nodeLibFiles, checksPerProgram: 1 });
+    const kept = createTypeChecker(catalog, { libFiles: nodeLibFiles });
+    const get = `const repo = await github.reposGet({ owner: 'o', repo: 'r' });`;
+    const cases = [
+      // Closes the wrapper and declares at the top level: a global the kept checker never merged.
+      `${get}\nreturn repo.name;\n})();\nconst top = 1;\n(async () => {\nreturn top + repo.nam;`,
+      `${get}\n// @ts-expect-error\nreturn repo.nam;`,
+      `${get}\n// @ts-expect-error\nreturn repo.name;`,
+      `${get}\nreturn repo.name +;`,
+      `${get}\nmodule.exports = repo.nam;`,
+    ];
+    for (const code of cases) {
+      kept.check(`${get}\nreturn 1;`);
+      expect(kept.check(code)).toEqual(fresh.check(code));
+    }
+    expect(kept.check(`${get}\nreturn repo.nam;`).map((d) => d.message)).toEqual([
+      expect.stringContaining("Property 'nam' does not exist"),
+    ]);
+    // The first check built a program; each case then built its own (those are the fallbacks), and the
+    // correct snippets between them, over the same operations, used the program kept.
+    expect(kept.stats()).toEqual({ checks: 2 * cases.length + 1, programs: cases.length + 1 });
+  });
+
   it('measures edit distance with transpositions', () => {
     expect(editDistance('issuesCraete', 'issuesCreate')).toBe(1);
     expect(editDistance('kitten', 'sitting')).toBe(3);

@@ -4,6 +4,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Api } from '../catalog/types.ts';
 import type { Diagnostic, TypeChecker, TypeCheckOptions } from '../execute/types.ts';
 import { apiGlobals, typedMethods, typedNamedTypes } from './api-declarations.ts';
+import { CHECKS_PER_PROGRAM, checkWithKept, type ReusableProgram } from './checker-reuse.ts';
 import { compilerOptions } from './compiler-options.ts';
 import { toDiagnostic } from './diagnostics.ts';
 import { type LibFiles, libSourceFile, SANDBOX_LIB_FILE, sandboxLibModules } from './lib-files.ts';
@@ -24,6 +25,12 @@ export interface TypeCheckerOptions {
    * one API and serves every set reaching the same types: all Stripe operations reach the same ~280 K.
    */
   cacheChars?: number;
+  /**
+   * Snippets one program's checker checks (default 100; 1 builds a program for every snippet): a snippet
+   * over the same declarations as the one before is checked by the kept checker, which has resolved the
+   * lib's and the API's types already (checker-reuse.ts).
+   */
+  checksPerProgram?: number;
 }
 
 /** The named types a set of operations reaches in one API; `key` names the file declaring them. */
@@ -35,6 +42,8 @@ interface ReachedTypes {
 
 export interface SyncTypeChecker extends TypeChecker {
   check(code: string, options?: TypeCheckOptions): Diagnostic[];
+  /** Checks made, and programs built for them (the other checks used a kept checker). */
+  stats(): { checks: number; programs: number };
 }
 
 const LIB_DIR = '/lib/';
@@ -43,8 +52,7 @@ const GLOBALS = '/duet-globals.d.ts';
 const APIS = '/duet-apis.d.ts';
 const TYPED = '/duet-typed.d.ts';
 const TYPES_DIR = '/duet-types/';
-const SNIPPET_TS = '/snippet.ts';
-const SNIPPET_JS = '/snippet.js';
+const SNIPPET = '/snippet';
 // The sandbox runs the snippet as the body of this same arrow function.
 const PREFIX = '(async () => {\n';
 const SUFFIX = '\n})();\n';
@@ -57,6 +65,7 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
   const { libFiles } = options;
   const cacheSize = options.cacheSize ?? 32;
   const cacheChars = options.cacheChars ?? 600_000;
+  const checksPerProgram = options.checksPerProgram ?? CHECKS_PER_PROGRAM;
   const globals = new Map<boolean, ts.SourceFile>();
   /** Per set of referenced operations, least recently used first: its methods and the types they reach. */
   const typedSets = new Map<string, { methods: ts.SourceFile; types: ReachedTypes[] }>();
@@ -65,7 +74,12 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
   let typeChars = 0;
   let globalApis: { apis: Api[]; file: ts.SourceFile; byName: Map<string, Api> } | undefined;
   let current = new Map<string, ts.SourceFile>();
-  let oldProgram: ts.Program | undefined;
+  /** The last program built; its checker checks the next snippets over the same declarations. */
+  let kept: ReusableProgram | undefined;
+  /** Snippets checked by a kept checker need names of their own: it files diagnostics by name. */
+  let snippetCount = 0;
+  let checks = 0;
+  let programs = 0;
   const libModules = sandboxLibModules(libFiles).map((name) => `${LIB_DIR}${name}`);
 
   // `resolveLibrary` is a host hook TypeScript's public typings leave out; without `libReplacement` it
@@ -165,31 +179,45 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     return file;
   }
 
-  function check(code: string, checkOptions: TypeCheckOptions = {}): Diagnostic[] {
-    const fetch = checkOptions.fetch ?? options.fetch ?? false;
-    const { apis, file: apisFile, byName } = apisFor(catalog.apis);
-    // Plain JavaScript is checked as JavaScript (checkJs), TypeScript as TypeScript.
-    const asTypeScript = parse(SNIPPET_TS, PREFIX + code + SUFFIX);
-    const snippet = usesTypeScriptSyntax(asTypeScript)
+  /** The snippet parsed as TypeScript, or as JavaScript (checkJs) when it uses no TypeScript syntax. */
+  function parseSnippet(code: string, name: string): ts.SourceFile {
+    const asTypeScript = parse(`${name}.ts`, PREFIX + code + SUFFIX);
+    return usesTypeScriptSyntax(asTypeScript)
       ? asTypeScript
-      : parse(SNIPPET_JS, PREFIX + code + SUFFIX, ts.ScriptKind.JS);
-    current = new Map([
-      [GLOBALS, globalsFile(fetch)],
-      [APIS, apisFile],
-      ...typedFiles(referencedOperations(code, apis)).map((file): [string, ts.SourceFile] => [
-        file.fileName,
-        file,
-      ]),
-      [snippet.fileName, snippet],
-    ]);
+      : parse(`${name}.js`, PREFIX + code + SUFFIX, ts.ScriptKind.JS);
+  }
+
+  /** A program of the declarations and the snippet; kept, so that its checker serves the next snippets. */
+  function checkInNewProgram(declarations: ts.SourceFile[], snippet: ts.SourceFile): ts.Diagnostic[] {
+    current = new Map(
+      [...declarations, snippet].map((file): [string, ts.SourceFile] => [file.fileName, file]),
+    );
     const program = ts.createProgram({
       rootNames: [...libModules, ...current.keys()],
       options: compilerOptions,
       host,
-      oldProgram,
+      oldProgram: kept?.program,
     });
-    oldProgram = program;
-    const found = [...program.getSyntacticDiagnostics(snippet), ...program.getSemanticDiagnostics(snippet)];
+    kept = { declarations, program, checks: 1 };
+    programs++;
+    return [...program.getSyntacticDiagnostics(snippet), ...program.getSemanticDiagnostics(snippet)];
+  }
+
+  function check(code: string, checkOptions: TypeCheckOptions = {}): Diagnostic[] {
+    const fetch = checkOptions.fetch ?? options.fetch ?? false;
+    const { apis, file: apisFile, byName } = apisFor(catalog.apis);
+    checks++;
+    const declarations = [globalsFile(fetch), apisFile, ...typedFiles(referencedOperations(code, apis))];
+    // A name of its own only when a kept checker may see it: a program built anew reuses the last one's
+    // structure only when the root file names are the same.
+    const mayReuse = kept !== undefined && kept.checks < checksPerProgram;
+    let snippet = parseSnippet(code, mayReuse ? `${SNIPPET}-${++snippetCount}` : SNIPPET);
+    let found = checkWithKept(kept, checksPerProgram, declarations, snippet, compilerOptions);
+    if (found === undefined) {
+      if (mayReuse) snippet = parseSnippet(code, SNIPPET);
+      found = checkInNewProgram(declarations, snippet);
+    }
+    const program = kept!.program;
     const checker = () => program.getTypeChecker();
     const context = { file: snippet, lines: code.split('\n').length, apis: byName, fetch, checker };
     return found
@@ -198,5 +226,5 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
       .map((d) => toDiagnostic(d, context));
   }
 
-  return { check };
+  return { check, stats: () => ({ checks, programs }) };
 }
