@@ -44,6 +44,28 @@ describe('type-checker thread', () => {
     expect(here.check(SNIPPETS[2]).length).toBeGreaterThan(0);
   });
 
+  it('warms up on the latest snippets once idle, and answers the checks made meanwhile as before', async () => {
+    const catalog = new Catalog([await githubApi(), demo()]);
+    const here = createTypeChecker(catalog, { libFiles: nodeLibFiles });
+    const thread = open(catalog, { warmChecks: 60 });
+    expect(await thread.stats()).toBeUndefined();
+    for (const code of SNIPPETS) expect(await thread.check(code)).toEqual(here.check(code));
+    let stats = await thread.stats();
+    for (
+      let waited = 0;
+      stats !== undefined && stats.checks < SNIPPETS.length + 60 && waited < 300;
+      waited++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      stats = await thread.stats();
+    }
+    // The checks asked for, and sixty more of the same snippets, several in a row over the same
+    // operations: those are made by the kept checker, so fewer programs were built than checks made.
+    expect(stats?.checks).toBe(SNIPPETS.length + 60);
+    expect(stats!.programs).toBeLessThan(stats!.checks / 2);
+    for (const code of SNIPPETS) expect(await thread.check(code)).toEqual(here.check(code));
+  });
+
   it('checks against APIs the catalog gained after the thread started', async () => {
     const catalog = new Catalog([demo()]);
     const thread = open(catalog);

@@ -7,6 +7,8 @@ export interface CheckerInit {
   fetch?: boolean;
   cacheSize?: number;
   cacheChars?: number;
+  /** Checks of recent snippets the thread makes while idle after its first, to optimise the compiler (default 400). */
+  warmChecks?: number;
 }
 
 /** An API as it crosses to the thread: data only (an in-process API's `invoke` stays here). */
@@ -14,11 +16,16 @@ export type ApiData = Omit<Api, 'invoke'>;
 
 export type ToChecker =
   /** The catalog's APIs, whenever they change: the thread checks against these from now on. */
-  { type: 'apis'; apis: ApiData[] } | { type: 'check'; id: number; code: string; fetch: boolean };
+  | { type: 'apis'; apis: ApiData[] }
+  | { type: 'check'; id: number; code: string; fetch: boolean }
+  /** What the thread's checker has done (for tests and the bench). */
+  | { type: 'stats'; id: number };
 
 export type FromChecker =
   /** The compiler is loaded and the lib files parsed: checks are answered from now on. */
   | { type: 'ready' }
   | { type: 'checked'; id: number; diagnostics: Diagnostic[] }
   /** The checker threw: the snippet runs with the syntax check alone. */
-  | { type: 'failed'; id: number; message: string };
+  | { type: 'failed'; id: number; message: string }
+  /** Checks made (asked for and made to warm up) and programs built for them. */
+  | { type: 'stats'; id: number; checks: number; programs: number };

@@ -34,6 +34,8 @@ export interface ThreadTypeCheckerOptions extends CheckerInit {
 export interface ThreadTypeChecker extends LazyTypeChecker {
   /** Ends the thread; a later check starts another. */
   close(): Promise<void>;
+  /** What the running thread's checker has done (undefined when no thread runs). */
+  stats(): Promise<{ checks: number; programs: number } | undefined>;
   /** Whether the thread is running (started by a check or `warm`, not yet ended). */
   running(): boolean;
 }
@@ -56,11 +58,13 @@ export function threadTypeChecker(
     fetch: options.fetch,
     cacheSize: options.cacheSize,
     cacheChars: options.cacheChars,
+    warmChecks: options.warmChecks,
   };
   let worker: Worker | undefined;
   let sent: Api[] = [];
   let nextId = 0;
   const pending = new Map<number, Pending>();
+  const statsAsked = new Map<number, (stats: { checks: number; programs: number } | undefined) => void>();
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** This thread's checker, for a catalog that cannot cross to a thread (a schema holding a function). */
   let inProcess: LazyTypeChecker | undefined;
@@ -80,6 +84,8 @@ export function threadTypeChecker(
       resolve([]);
     }
     pending.clear();
+    for (const [, resolve] of statsAsked) resolve(undefined);
+    statsAsked.clear();
     void ending?.terminate();
   }
 
@@ -91,6 +97,11 @@ export function threadTypeChecker(
     thread.unref();
     thread.on('message', (message: FromChecker) => {
       if (message.type === 'ready') return;
+      if (message.type === 'stats') {
+        statsAsked.get(message.id)?.({ checks: message.checks, programs: message.programs });
+        statsAsked.delete(message.id);
+        return;
+      }
       const waiting = pending.get(message.id);
       if (!waiting) return;
       pending.delete(message.id);
@@ -156,5 +167,14 @@ export function threadTypeChecker(
       stop(undefined);
     },
     running: () => worker !== undefined,
+    async stats() {
+      if (worker === undefined) return undefined;
+      const id = nextId++;
+      const thread = worker;
+      return new Promise((resolve) => {
+        statsAsked.set(id, resolve);
+        thread.postMessage({ type: 'stats', id } satisfies ToChecker);
+      });
+    },
   };
 }
