@@ -111,7 +111,7 @@ describe('npx duet', () => {
 describe('duet serve and glibc malloc', () => {
   /** Starts `bin.js serve` on the bundled Node 22 (it has process.execve) and waits for its URL. */
   async function serveOnNode22(extraEnv: NodeJS.ProcessEnv) {
-    const env = { ...process.env, DUET_NODE_REEXEC: '1', ...extraEnv };
+    const env: NodeJS.ProcessEnv = { ...process.env, DUET_NODE_REEXEC: '1', ...extraEnv };
     for (const key of [
       'MALLOC_TRIM_THRESHOLD_',
       'MALLOC_MMAP_THRESHOLD_',
