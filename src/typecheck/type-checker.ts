@@ -212,18 +212,24 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     // structure only when the root file names are the same.
     const mayReuse = kept !== undefined && kept.checks < checksPerProgram;
     let snippet = parseSnippet(code, mayReuse ? `${SNIPPET}-${++snippetCount}` : SNIPPET);
-    let found = checkWithKept(kept, checksPerProgram, declarations, snippet, compilerOptions);
-    if (found === undefined) {
-      if (mayReuse) snippet = parseSnippet(code, SNIPPET);
-      found = checkInNewProgram(declarations, snippet);
+    try {
+      let found = checkWithKept(kept, checksPerProgram, declarations, snippet, compilerOptions);
+      if (found === undefined) {
+        if (mayReuse) snippet = parseSnippet(code, SNIPPET);
+        found = checkInNewProgram(declarations, snippet);
+      }
+      const program = kept!.program;
+      const checker = () => program.getTypeChecker();
+      const context = { file: snippet, lines: code.split('\n').length, apis: byName, fetch, checker };
+      return found
+        .filter((d) => d.category === ts.DiagnosticCategory.Error && !isTolerated(d, snippet, checker))
+        .sort((a, b) => (a.start ?? 0) - (b.start ?? 0))
+        .map((d) => toDiagnostic(d, context));
+    } catch (error) {
+      // A checker that threw part-way may hold half-made state: the next snippet gets a new program.
+      kept = undefined;
+      throw error;
     }
-    const program = kept!.program;
-    const checker = () => program.getTypeChecker();
-    const context = { file: snippet, lines: code.split('\n').length, apis: byName, fetch, checker };
-    return found
-      .filter((d) => d.category === ts.DiagnosticCategory.Error && !isTolerated(d, snippet, checker))
-      .sort((a, b) => (a.start ?? 0) - (b.start ?? 0))
-      .map((d) => toDiagnostic(d, context));
   }
 
   return { check, stats: () => ({ checks, programs }) };
