@@ -58,24 +58,31 @@ export function reusableSnippet(snippet: ts.SourceFile): boolean {
   );
 }
 
-const sameFiles = (a: readonly ts.SourceFile[], b: readonly ts.SourceFile[]) =>
-  a.length === b.length && a.every((file, i) => file === b[i]);
-
-/**
- * The snippet's diagnostics from `kept`'s checker, as `getSyntacticDiagnostics` + `getSemanticDiagnostics`
- * of a program built for it would give them; undefined when `kept` does not fit (other declarations,
- * enough snippets seen) or the snippet declares something global once bound (code closing the wrapper).
- * `snippet` must have a file name of its own: the checker files diagnostics by name.
- */
-export function checkWithKept(
+/** Whether `kept`'s checker may check a snippet over `declarations`: the same files, snippets to spare. */
+export function keptFits(
   kept: ReusableProgram | undefined,
   limit: number,
   declarations: readonly ts.SourceFile[],
+): kept is ReusableProgram {
+  return (
+    kept !== undefined &&
+    kept.checks < limit &&
+    kept.declarations.length === declarations.length &&
+    kept.declarations.every((file, i) => file === declarations[i])
+  );
+}
+
+/**
+ * The snippet's diagnostics from the checker of `kept` (which `keptFits`), as `getSyntacticDiagnostics` +
+ * `getSemanticDiagnostics` of a program built for it would give them; undefined when the snippet is not
+ * one this path covers (see `reusableSnippet`) or declares something global once bound (code closing the
+ * wrapper). `snippet` must have a file name of its own: the checker files diagnostics by name.
+ */
+export function checkWithKept(
+  kept: ReusableProgram,
   snippet: ts.SourceFile,
   options: ts.CompilerOptions,
 ): ts.Diagnostic[] | undefined {
-  if (kept === undefined || kept.checks >= limit || !sameFiles(kept.declarations, declarations))
-    return undefined;
   const checker = kept.program.getTypeChecker() as InternalChecker;
   if (checker.getDiagnostics === undefined || !reusableSnippet(snippet)) return undefined;
   const file = snippet as InternalSourceFile;

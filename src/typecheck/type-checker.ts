@@ -4,7 +4,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Api } from '../catalog/types.ts';
 import type { Diagnostic, TypeChecker, TypeCheckOptions } from '../execute/types.ts';
 import { apiGlobals, typedMethods, typedNamedTypes } from './api-declarations.ts';
-import { CHECKS_PER_PROGRAM, checkWithKept, type ReusableProgram } from './checker-reuse.ts';
+import { CHECKS_PER_PROGRAM, checkWithKept, keptFits, type ReusableProgram } from './checker-reuse.ts';
 import { compilerOptions } from './compiler-options.ts';
 import { toDiagnostic } from './diagnostics.ts';
 import { type LibFiles, libSourceFile, SANDBOX_LIB_FILE, sandboxLibModules } from './lib-files.ts';
@@ -208,14 +208,15 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     const { apis, file: apisFile, byName } = apisFor(catalog.apis);
     checks++;
     const declarations = [globalsFile(fetch), apisFile, ...typedFiles(referencedOperations(code, apis))];
-    // A name of its own only when a kept checker may see it: a program built anew reuses the last one's
-    // structure only when the root file names are the same.
-    const mayReuse = kept !== undefined && kept.checks < checksPerProgram;
-    let snippet = parseSnippet(code, mayReuse ? `${SNIPPET}-${++snippetCount}` : SNIPPET);
+    // A name of its own only when the kept checker will see it: a program built anew reuses the last
+    // one's structure only when the root file names are the same.
+    const fits = keptFits(kept, checksPerProgram, declarations);
+    let snippet = parseSnippet(code, fits ? `${SNIPPET}-${++snippetCount}` : SNIPPET);
     try {
-      let found = checkWithKept(kept, checksPerProgram, declarations, snippet, compilerOptions);
+      let found = fits ? checkWithKept(kept!, snippet, compilerOptions) : undefined;
       if (found === undefined) {
-        if (mayReuse) snippet = parseSnippet(code, SNIPPET);
+        // Rarely parsed twice: only a snippet the kept checker could not take (syntax errors, directives).
+        if (fits) snippet = parseSnippet(code, SNIPPET);
         found = checkInNewProgram(declarations, snippet);
       }
       const program = kept!.program;
