@@ -44,6 +44,21 @@ describe('type-checker thread', () => {
     expect(here.check(SNIPPETS[2]).length).toBeGreaterThan(0);
   });
 
+  it('knows every operation of a catalog that crossed in parts, the last ones too', async () => {
+    const github = await githubApi();
+    const catalog = new Catalog([github]);
+    const here = createTypeChecker(catalog, { libFiles: nodeLibFiles });
+    const thread = open(catalog, { warmChecks: 0 });
+    const names = github.operations.map((op) => op.name);
+    // The first, one in the middle and the last three: the last come in the last part.
+    for (const name of [names[0], names[600], ...names.slice(-3)]) {
+      const code = `const result = await github.${name}({ nope: 1 });\nreturn result;`;
+      const diagnostics = await thread.check(code);
+      expect(diagnostics).toEqual(here.check(code));
+      expect(JSON.stringify(diagnostics)).not.toMatch(/does not exist on type|Did you mean/);
+    }
+  });
+
   it('warms up on the latest snippets once idle, and answers the checks made meanwhile as before', async () => {
     const catalog = new Catalog([await githubApi(), demo()]);
     const here = createTypeChecker(catalog, { libFiles: nodeLibFiles });

@@ -1,5 +1,5 @@
 /** Messages between the Node type-checker (typecheck-thread.ts) and its worker thread. */
-import type { Api } from '../../src/catalog/types.ts';
+import type { Api, JsonSchema, Operation } from '../../src/catalog/types.ts';
 import type { Diagnostic } from '../../src/execute/types.ts';
 
 /** The checker's options that cross to the thread (the lib files are read there). */
@@ -15,8 +15,18 @@ export interface CheckerInit {
 export type ApiData = Omit<Api, 'invoke'>;
 
 export type ToChecker =
-  /** The catalog's APIs, whenever they change: the thread checks against these from now on. */
-  | { type: 'apis'; apis: ApiData[] }
+  /**
+   * The catalog's APIs, whenever they change, in parts (catalog-parts.ts): the first part of an API has
+   * its `head`; at `apis-end` the thread checks against the APIs from then on.
+   */
+  | {
+      type: 'apis-part';
+      index: number;
+      head?: Omit<ApiData, 'operations' | 'schemas'>;
+      operations: Operation[];
+      schemas: [string, JsonSchema][];
+    }
+  | { type: 'apis-end'; count: number }
   | { type: 'check'; id: number; code: string; fetch: boolean }
   /** What the thread's checker has done (for tests and the bench). */
   | { type: 'stats'; id: number };

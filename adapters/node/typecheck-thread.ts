@@ -13,6 +13,7 @@ import type { Catalog } from '../../src/catalog/catalog.ts';
 import type { Api } from '../../src/catalog/types.ts';
 import type { Diagnostic, TypeCheckOptions } from '../../src/execute/types.ts';
 import { type LazyTypeChecker, lazyTypeChecker } from '../../src/typecheck/lazy-checker.ts';
+import { catalogParts } from './catalog-parts.ts';
 import { nodeLibFiles } from './typecheck-libs.ts';
 import type { ApiData, CheckerInit, FromChecker, ToChecker } from './typecheck-protocol.ts';
 import { builtWorkerScript } from './worker-script.ts';
@@ -135,7 +136,7 @@ export function threadTypeChecker(
     const apis = catalog.apis;
     if (apis.length !== sent.length || apis.some((api, i) => api !== sent[i])) {
       try {
-        thread.postMessage({ type: 'apis', apis: dataOf(apis) } satisfies ToChecker);
+        for (const part of catalogParts(dataOf(apis))) thread.postMessage(part satisfies ToChecker);
       } catch (error) {
         log(`duet: the catalog cannot cross to the type-checker thread (${String(error)}); checking here`);
         stop(undefined);

@@ -1,79 +1,10 @@
 /**
- * Worker-thread entry of the Node type-checker (typecheck-thread.ts): the TypeScript compiler, the lib
- * files and the declarations live here, so loading the compiler (~0.5 s) and each check never block the
- * server's event loop, and the garbage checks leave behind stays in a heap of bounded size.
+ * Worker-thread entry of the Node type-checker (typecheck-thread.ts): loads the checker (typecheck-worker-
+ * body.ts) with TypeScript's 9 MB compiler read in small pieces, so that loading it does not make glibc
+ * keep up to 32 MiB of freed memory in every thread's heap for the rest of the process (small-reads.ts).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { Catalog } from '../../src/catalog/catalog.ts';
-import type { Api } from '../../src/catalog/types.ts';
-import { createTypeChecker, type SyncTypeChecker } from '../../src/typecheck/index.ts';
-import { startHeapTrimmer } from './heap-trim.ts';
-import { nodeLibFiles } from './typecheck-libs.ts';
-import type { CheckerInit, FromChecker, ToChecker } from './typecheck-protocol.ts';
+import { createRequire } from 'node:module';
+import { importWithSmallReads } from './small-reads.ts';
 
-const port = parentPort;
-if (!port) throw new Error('typecheck-worker.js must run in a worker thread');
-const init = workerData as CheckerInit;
-let checker: SyncTypeChecker = createTypeChecker(new Catalog(), { libFiles: nodeLibFiles, ...init });
-
-// Checks allocate tens of MB of syntax trees and types each; between bursts the thread gives them back.
-let checks = 0;
-let lastCheckAt = performance.now();
-startHeapTrimmer(() => ({ busy: false, count: checks, lastAt: lastCheckAt }));
-
-/**
- * Until V8 has optimised the compiler's hot paths, a check takes 2-4x as long: its first few hundred
- * checks, which on a server that checks now and then is hours. So after the first snippet the thread
- * checks the latest snippets again while it has nothing else to do, one at a time (a check that
- * arrives waits for one at most), `warmChecks` times in all (400: ~0.5 s of this thread's CPU, once).
- */
-let warmLeft = init.warmChecks ?? 400;
-const recent: { code: string; fetch: boolean }[] = [];
-
-function warmStep(): void {
-  if (warmLeft <= 0) return;
-  // Ten in a row: the later ones are checked by the kept checker, as a session's next snippets often are.
-  const snippet = recent[Math.floor(warmLeft-- / 10) % recent.length]!;
-  try {
-    checker.check(snippet.code, { fetch: snippet.fetch });
-  } catch {
-    // Only snippets checked without error are kept; should one fail now, warming is not worth a retry.
-    warmLeft = 0;
-  }
-  lastCheckAt = performance.now();
-  setImmediate(warmStep);
-}
-
-function remember(code: string, fetch: boolean): void {
-  if (warmLeft <= 0) return;
-  recent.push({ code, fetch });
-  if (recent.length > 8) recent.shift();
-  if (recent.length === 1) setImmediate(warmStep);
-}
-
-port.on('message', (message: ToChecker) => {
-  if (message.type === 'stats') {
-    port.postMessage({ type: 'stats', id: message.id, ...checker.stats() } satisfies FromChecker);
-    return;
-  }
-  checks++;
-  if (message.type === 'apis') {
-    checker = createTypeChecker(new Catalog(message.apis as Api[]), { libFiles: nodeLibFiles, ...init });
-    lastCheckAt = performance.now();
-    return;
-  }
-  let answer: FromChecker;
-  try {
-    answer = {
-      type: 'checked',
-      id: message.id,
-      diagnostics: checker.check(message.code, { fetch: message.fetch }),
-    };
-  } catch (error) {
-    answer = { type: 'failed', id: message.id, message: String((error as Error)?.stack ?? error) };
-  }
-  lastCheckAt = performance.now();
-  port.postMessage(answer);
-  if (answer.type === 'checked') remember(message.code, message.fetch);
-});
-port.postMessage({ type: 'ready' } satisfies FromChecker);
+const compiler = createRequire(import.meta.url).resolve('typescript');
+await importWithSmallReads([compiler], () => import('./typecheck-worker-body.ts'));

@@ -1,5 +1,5 @@
 /** The declarations a check compiles against: each API global (stable per catalog), referenced operations typed. */
-import ts from 'typescript';
+import ts from '#typescript';
 import { namedTypeDeclaration, operationDeclarations } from '../catalog/declarations.ts';
 import type { Api } from '../catalog/types.ts';
 

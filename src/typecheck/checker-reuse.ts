@@ -11,7 +11,7 @@
  * the diagnostics a source file carries); when any is missing, or the snippet is one this path does not
  * cover, the caller builds a program as before.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 
 interface InternalSourceFile extends ts.SourceFile {
   parseDiagnostics?: readonly ts.Diagnostic[];

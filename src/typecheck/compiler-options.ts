@@ -1,5 +1,5 @@
 /** How snippets are compiled: strict about API types, lenient where plain JavaScript habits are harmless. */
-import ts from 'typescript';
+import ts from '#typescript';
 
 export const compilerOptions: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2022,

@@ -1,5 +1,5 @@
 /** TypeScript diagnostics as duet's: the snippet's own lines, API interfaces named as the globals, suggestions. */
-import ts from 'typescript';
+import ts from '#typescript';
 import { operationSignature } from '../catalog/declarations.ts';
 import type { Api } from '../catalog/types.ts';
 import type { Diagnostic } from '../execute/types.ts';

@@ -1,5 +1,5 @@
 /** TypeScript's ES lib declarations, parsed once per source of lib text and shared by every checker. */
-import ts from 'typescript';
+import ts from '#typescript';
 
 /**
  * TypeScript's `lib.*.d.ts` texts by file name (`lib.es2022.d.ts`), or a function returning them. The

@@ -1,5 +1,5 @@
 /** The syntax node a diagnostic points at, for checks and messages that need more than its text. */
-import ts from 'typescript';
+import ts from '#typescript';
 
 /** The innermost node starting at or around `start`. */
 export function nodeAt(file: ts.SourceFile, start: number): ts.Node | undefined {

@@ -3,7 +3,7 @@
  * checks for JavaScript (checkJs) accept its habits (`const out = {}; out.total = 1`, `[]` filled by push,
  * `let best = null` assigned later, fields set in a constructor) while still checking every API call.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 
 /** Syntax only TypeScript has, beside type nodes (annotations, generics, `satisfies` types). */
 const TYPESCRIPT_ONLY = new Set<ts.SyntaxKind>([

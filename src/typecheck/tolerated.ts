@@ -4,7 +4,7 @@
  * unknown operations and fields, missing or misnamed parameters, wrong parameter types, body fields at the
  * wrong level, reading a response field that does not exist.
  */
-import ts from 'typescript';
+import ts from '#typescript';
 import { nodeAt } from './node-at.ts';
 
 /** "Cannot find name" and its variants that suggest installing Node or DOM types. */

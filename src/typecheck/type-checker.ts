@@ -1,5 +1,5 @@
 /** Type-checks snippets against a catalog with the TypeScript compiler API, reusing parsed files between checks. */
-import ts from 'typescript';
+import ts from '#typescript';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Api } from '../catalog/types.ts';
 import type { Diagnostic, TypeChecker, TypeCheckOptions } from '../execute/types.ts';
