@@ -59,9 +59,11 @@ function runOnUsersNode(malloc) {
 /**
  * glibc's malloc raises its trim threshold (up to 64 MiB) each time a large block is freed, and keeps a
  * heap per thread: a server whose worker threads and V8's compiler threads each grew a heap then keeps
- * what they freed. Measured on Node 20 with four specs after 2,000 type-checked runs: 306-413 MiB, of
- * which 80-170 MiB freed memory in those heaps; with the threshold fixed (which also fixes the mmap
- * threshold at glibc's 128 KiB), 263-276 MiB; throughput within this machine's noise. glibc reads it
+ * what they freed. The type-checker thread no longer frees such blocks (it reads the compiler in small
+ * pieces and receives the catalog in parts: README, Performance), which brought Node 20 with four specs
+ * after 2,000 type-checked runs from 352-421 to 277-293 MiB in most runs; the fixed threshold (which also
+ * fixes the mmap threshold at glibc's 128 KiB) still keeps V8's own large frees from raising it (263-276
+ * MiB before that change, throughput within this machine's noise). glibc reads it
  * only when a process starts, so the long-running commands restart themselves with it in place (same
  * pid) where Node can (process.execve, Node 22.15+; on Node 20, set it yourself: README). A user's own
  * malloc settings win; other C libraries ignore the variable.
