@@ -98,6 +98,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
           'three upstream calls',
           'same, type-checked',
           'type-check cost',
+          'type-check cost, one call',
         ],
         summaries.map((s) => [
           s.label,
@@ -109,6 +110,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
           pair(s.threeCalls, s.threeCallsP99),
           x(s.typecheckRatio),
           `+${ms(s.typecheckCost)}`,
+          `+${ms(s.typecheckCostOne)}`,
         ]),
       ),
     );

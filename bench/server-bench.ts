@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Call, expectOk, httpClient, interleaved, load } from './http-client.ts';
 import { processTree } from './processes.ts';
 import type { Runtime } from './runtimes.ts';
-import { CPU_LOOP, THREE_CALLS, TRIVIAL } from './snippets.ts';
+import { CPU_LOOP, ONE_CALL, THREE_CALLS, TRIVIAL } from './snippets.ts';
 import { quantile } from './stats.ts';
 
 export const execute = (code: string, extra: Record<string, unknown> = {}): Call => ({
@@ -72,11 +72,15 @@ export interface LatencyRound {
   search: Percentiles;
   threeCalls: Percentiles;
   threeCallsChecked: Percentiles;
+  oneCall: Percentiles;
+  oneCallChecked: Percentiles;
   /** trivial p50 / healthz p50, and the type-check's cost: checked p50 - unchecked p50. */
   trivialToHealthz: number;
   trivialP95ToP50: number;
   typecheckCostMs: number;
   typecheckRatio: number;
+  /** The same for a one-call snippet. */
+  typecheckCostOneMs: number;
   raw: Record<string, number[]>;
 }
 
@@ -93,6 +97,8 @@ export async function latency(url: string, queries: string[], budget: LatencyBud
       }),
       threeCalls: (i) => execute(`${THREE_CALLS}\n// ${i}`, { typecheck: false }),
       threeCallsChecked: (i) => execute(`${THREE_CALLS}\n// ${i}`),
+      oneCall: (i) => execute(`${ONE_CALL}\n// ${i}`, { typecheck: false }),
+      oneCallChecked: (i) => execute(`${ONE_CALL}\n// ${i}`),
     };
     const raw = await interleaved(client, kinds, budget);
     const p = Object.fromEntries(Object.entries(raw).map(([name, s]) => [name, percentiles(s)])) as Record<
@@ -105,10 +111,13 @@ export async function latency(url: string, queries: string[], budget: LatencyBud
       search: p.search,
       threeCalls: p.threeCalls,
       threeCallsChecked: p.threeCallsChecked,
+      oneCall: p.oneCall,
+      oneCallChecked: p.oneCallChecked,
       trivialToHealthz: p.trivial.p50 / p.healthz.p50,
       trivialP95ToP50: p.trivial.p95 / p.trivial.p50,
       typecheckCostMs: p.threeCallsChecked.p50 - p.threeCalls.p50,
       typecheckRatio: p.threeCallsChecked.p50 / p.threeCalls.p50,
+      typecheckCostOneMs: p.oneCallChecked.p50 - p.oneCall.p50,
       raw: Object.fromEntries(
         Object.entries(raw).map(([k, v]) => [k, v.map((x) => Math.round(x * 1000) / 1000)]),
       ),

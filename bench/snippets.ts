@@ -17,6 +17,10 @@ const issues = await github.issuesListForRepo({ owner: 'octo', repo: 'hello', st
 const me = await github.usersGetAuthenticated();
 return { stars: repo.stargazers_count, open: issues.length, login: me.login };`;
 
+/** One call (issue 10 bounds the type-check's cost for a snippet using one or two operations). */
+export const ONE_CALL = `const repo = await github.reposGet({ owner: 'octo', repo: 'hello' });
+return { stars: repo.stargazers_count, name: repo.full_name };`;
+
 /** CPU-bound, no allocation: the interpreter against the runtime's own JIT. */
 export const CPU_ITERATIONS = 3_000_000;
 export const CPU_LOOP = `let s = 0; for (let i = 0; i < ${CPU_ITERATIONS}; i++) s = (s * 31 + i) | 0; return s;`;

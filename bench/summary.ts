@@ -27,6 +27,7 @@ export interface RuntimeSummary {
   threeCallsP99: number;
   typecheckCost: number;
   typecheckRatio: number;
+  typecheckCostOne: number;
   rps: number;
   /** Requests per second while the load warmed up, before the measured seconds. */
   warmupRps: number;
@@ -75,6 +76,7 @@ export function summariseRuntime(r: RuntimeResult): RuntimeSummary {
     threeCallsP99: of(rounds, (x) => x.latency?.threeCalls.p99),
     typecheckCost: of(rounds, (x) => x.latency?.typecheckCostMs),
     typecheckRatio: of(rounds, (x) => x.latency?.typecheckRatio),
+    typecheckCostOne: of(rounds, (x) => x.latency?.typecheckCostOneMs),
     rps: of(rounds, (x) => x.load?.requestsPerSecond),
     warmupRps: of(rounds, (x) => x.load?.warmupRequestsPerSecond),
     loadP50: of(rounds, (x) => x.load?.p50),

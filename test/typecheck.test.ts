@@ -183,6 +183,34 @@ describe('type-checking against GitHub and the demo API', () => {
     }
   });
 
+  it('keeps a checker per set of operations, so snippets alternating between sets reuse theirs', async () => {
+    const catalog = new Catalog([await githubApi()]);
+    const fresh = createTypeChecker(catalog, { libFiles: nodeLibFiles, checksPerProgram: 1 });
+    const sets = [
+      `const repo = await github.reposGet({ owner: 'o', repo: 'r' });\nreturn [repo.full_name, repo.stargazers_cont];`,
+      `const pr = await github.pullsGet({ owner: 'o', repo: 'r', pull_number: 1 });\nreturn pr.state;`,
+      `const me = await github.usersGetAuthenticated();\nreturn me.login;`,
+    ];
+    const round = (checker: ReturnType<typeof createTypeChecker>, times: number) => {
+      for (let i = 0; i < times; i++)
+        for (const [n, code] of sets.entries()) {
+          const snippet = `${code}\n// ${i}`;
+          expect(checker.check(snippet), `set ${n}, round ${i}`).toEqual(fresh.check(snippet));
+        }
+    };
+    const keeping = createTypeChecker(catalog, { libFiles: nodeLibFiles });
+    round(keeping, 4);
+    // One program per set; every later snippet was checked by its set's kept checker.
+    expect(keeping.stats()).toEqual({ checks: 12, programs: 3 });
+    expect(fresh.check(`${sets[0]}\n// 0`).map((d) => d.message)).toEqual([
+      expect.stringContaining("Property 'stargazers_cont' does not exist"),
+    ]);
+    // Fewer programs kept than sets in rotation: the least recently used is gone when its set comes back.
+    const bounded = createTypeChecker(catalog, { libFiles: nodeLibFiles, keptPrograms: 2 });
+    round(bounded, 4);
+    expect(bounded.stats()).toEqual({ checks: 12, programs: 12 });
+  });
+
   it('checks snippets the kept checker cannot take the way a program built for them does', async () => {
     const catalog = new Catalog([await githubApi()]);
     const fresh = createTypeChecker(catalog, { libFiles: nodeLibFiles, checksPerProgram: 1 });

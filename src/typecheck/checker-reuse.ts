@@ -58,22 +58,22 @@ export function reusableSnippet(snippet: ts.SourceFile): boolean {
   );
 }
 
-/** Whether `kept`'s checker may check a snippet over `declarations`: the same files, snippets to spare. */
-export function keptFits(
-  kept: ReusableProgram | undefined,
+/** Whether two programs' declarations are the same files, in the same order. */
+export function sameFiles(a: readonly ts.SourceFile[], b: readonly ts.SourceFile[]): boolean {
+  return a.length === b.length && a.every((file, i) => file === b[i]);
+}
+
+/** The kept program whose checker may check a snippet over `declarations`: the same files, snippets to spare. */
+export function keptFitting(
+  kept: readonly ReusableProgram[],
   limit: number,
   declarations: readonly ts.SourceFile[],
-): kept is ReusableProgram {
-  return (
-    kept !== undefined &&
-    kept.checks < limit &&
-    kept.declarations.length === declarations.length &&
-    kept.declarations.every((file, i) => file === declarations[i])
-  );
+): ReusableProgram | undefined {
+  return kept.find((k) => k.checks < limit && sameFiles(k.declarations, declarations));
 }
 
 /**
- * The snippet's diagnostics from the checker of `kept` (which `keptFits`), as `getSyntacticDiagnostics` +
+ * The snippet's diagnostics from the checker of `kept` (which `keptFitting` found), as `getSyntacticDiagnostics` +
  * `getSemanticDiagnostics` of a program built for it would give them; undefined when the snippet is not
  * one this path covers (see `reusableSnippet`) or declares something global once bound (code closing the
  * wrapper). `snippet` must have a file name of its own: the checker files diagnostics by name.

@@ -4,7 +4,13 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Api } from '../catalog/types.ts';
 import type { Diagnostic, TypeChecker, TypeCheckOptions } from '../execute/types.ts';
 import { apiGlobals, typedMethods, typedNamedTypes } from './api-declarations.ts';
-import { CHECKS_PER_PROGRAM, checkWithKept, keptFits, type ReusableProgram } from './checker-reuse.ts';
+import {
+  CHECKS_PER_PROGRAM,
+  checkWithKept,
+  keptFitting,
+  type ReusableProgram,
+  sameFiles,
+} from './checker-reuse.ts';
 import { compilerOptions } from './compiler-options.ts';
 import { toDiagnostic } from './diagnostics.ts';
 import { type LibFiles, libSourceFile, SANDBOX_LIB_FILE, sandboxLibModules } from './lib-files.ts';
@@ -31,6 +37,12 @@ export interface TypeCheckerOptions {
    * lib's and the API's types already (checker-reuse.ts).
    */
   checksPerProgram?: number;
+  /**
+   * Programs kept, each serving the snippets over its own declarations (default 8, least recently used
+   * out first): a server whose agents alternate between a few sets of operations (one session lists,
+   * another creates) keeps a warm checker for each instead of building a program for every switch.
+   */
+  keptPrograms?: number;
 }
 
 /** The named types a set of operations reaches in one API; `key` names the file declaring them. */
@@ -66,6 +78,7 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
   const cacheSize = options.cacheSize ?? 32;
   const cacheChars = options.cacheChars ?? 600_000;
   const checksPerProgram = options.checksPerProgram ?? CHECKS_PER_PROGRAM;
+  const keptPrograms = Math.max(1, options.keptPrograms ?? 8);
   const globals = new Map<boolean, ts.SourceFile>();
   /** Per set of referenced operations, least recently used first: its methods and the types they reach. */
   const typedSets = new Map<string, { methods: ts.SourceFile; types: ReachedTypes[] }>();
@@ -74,8 +87,8 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
   let typeChars = 0;
   let globalApis: { apis: Api[]; file: ts.SourceFile; byName: Map<string, Api> } | undefined;
   let current = new Map<string, ts.SourceFile>();
-  /** The last program built; its checker checks the next snippets over the same declarations. */
-  let kept: ReusableProgram | undefined;
+  /** Programs built lately, least recently used first; each checker checks snippets over its declarations. */
+  const kept: ReusableProgram[] = [];
   /** Snippets checked by a kept checker need names of their own: it files diagnostics by name. */
   let snippetCount = 0;
   let checks = 0;
@@ -188,7 +201,10 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
   }
 
   /** A program of the declarations and the snippet; kept, so that its checker serves the next snippets. */
-  function checkInNewProgram(declarations: ts.SourceFile[], snippet: ts.SourceFile): ts.Diagnostic[] {
+  function checkInNewProgram(
+    declarations: ts.SourceFile[],
+    snippet: ts.SourceFile,
+  ): { found: ts.Diagnostic[]; program: ts.Program } {
     current = new Map(
       [...declarations, snippet].map((file): [string, ts.SourceFile] => [file.fileName, file]),
     );
@@ -196,11 +212,17 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
       rootNames: [...libModules, ...current.keys()],
       options: compilerOptions,
       host,
-      oldProgram: kept?.program,
+      oldProgram: kept.at(-1)?.program,
     });
-    kept = { declarations, program, checks: 1 };
+    const built = { declarations, program, checks: 1 };
+    // The same declarations' earlier program (out of snippets to spare) is replaced, not kept beside it.
+    const same = kept.findIndex((k) => sameFiles(k.declarations, declarations));
+    if (same >= 0) kept.splice(same, 1);
+    if (kept.length >= keptPrograms) kept.shift();
+    kept.push(built);
     programs++;
-    return [...program.getSyntacticDiagnostics(snippet), ...program.getSemanticDiagnostics(snippet)];
+    const found = [...program.getSyntacticDiagnostics(snippet), ...program.getSemanticDiagnostics(snippet)];
+    return { found, program };
   }
 
   function check(code: string, checkOptions: TypeCheckOptions = {}): Diagnostic[] {
@@ -210,25 +232,29 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     const declarations = [globalsFile(fetch), apisFile, ...typedFiles(referencedOperations(code, apis))];
     // A name of its own only when the kept checker will see it: a program built anew reuses the last
     // one's structure only when the root file names are the same.
-    const fits = keptFits(kept, checksPerProgram, declarations);
-    let snippet = parseSnippet(code, fits ? `${SNIPPET}-${++snippetCount}` : SNIPPET);
+    const fitting = keptFitting(kept, checksPerProgram, declarations);
+    let snippet = parseSnippet(code, fitting ? `${SNIPPET}-${++snippetCount}` : SNIPPET);
     try {
-      let found = fits ? checkWithKept(kept!, snippet, compilerOptions) : undefined;
+      let found = fitting ? checkWithKept(fitting, snippet, compilerOptions) : undefined;
+      let program = fitting?.program;
       if (found === undefined) {
         // Rarely parsed twice: only a snippet the kept checker could not take (syntax errors, directives).
-        if (fits) snippet = parseSnippet(code, SNIPPET);
-        found = checkInNewProgram(declarations, snippet);
+        if (fitting) snippet = parseSnippet(code, SNIPPET);
+        ({ found, program } = checkInNewProgram(declarations, snippet));
+      } else {
+        // Re-inserted: least recently used first.
+        kept.splice(kept.indexOf(fitting!), 1);
+        kept.push(fitting!);
       }
-      const program = kept!.program;
-      const checker = () => program.getTypeChecker();
+      const checker = () => program!.getTypeChecker();
       const context = { file: snippet, lines: code.split('\n').length, apis: byName, fetch, checker };
       return found
         .filter((d) => d.category === ts.DiagnosticCategory.Error && !isTolerated(d, snippet, checker))
         .sort((a, b) => (a.start ?? 0) - (b.start ?? 0))
         .map((d) => toDiagnostic(d, context));
     } catch (error) {
-      // A checker that threw part-way may hold half-made state: the next snippet gets a new program.
-      kept = undefined;
+      // A checker that threw part-way may hold half-made state: the next snippets get new programs.
+      kept.length = 0;
       throw error;
     }
   }
