@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import {
   collectGarbage,
   type HeapSlack,
+  SANDBOX_WORKER_TRIM,
   shouldCollect,
   startHeapTrimmer,
   type TrimState,
@@ -48,6 +49,19 @@ describe('shouldCollect', () => {
     const loose: TrimState = { seen: 0 };
     expect(shouldCollect(loose, activity(1, 0), () => slack, 5_000)).toBe(true);
     expect(shouldCollect(loose, activity(1, 0), () => slack, 50_000)).toBe(false);
+  });
+
+  it("shrinks a sandbox worker's 8 MiB young generation, which the server thread's bar leaves", () => {
+    // What a pool worker holds after a burst of runs (measured: young 8-16 MiB, ~6 MiB live).
+    const worker: HeapSlack = { youngBytes: 8 * MiB, unusedBytes: 9 * MiB };
+    const server: TrimState = { seen: 0 };
+    expect(shouldCollect(server, activity(1, 0), () => worker, 5_000)).toBe(false);
+    expect(shouldCollect(server, activity(1, 0), () => worker, 50_000)).toBe(false);
+    const pool: TrimState = { seen: 0 };
+    expect(shouldCollect(pool, activity(1, 0), () => worker, 5_000, SANDBOX_WORKER_TRIM)).toBe(true);
+    expect(pool.firstAt).toBe(5_000);
+    expect(shouldCollect(pool, activity(1, 0), () => worker, 10_500, SANDBOX_WORKER_TRIM)).toBe(true);
+    expect(shouldCollect(pool, activity(1, 0), () => worker, 50_000, SANDBOX_WORKER_TRIM)).toBe(false);
   });
 });
 

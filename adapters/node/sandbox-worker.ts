@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveSandboxWorker } from '../../src/sandbox/worker-loop.ts';
 import type { WorkerInit } from '../../src/sandbox/worker-protocol.ts';
-import { startHeapTrimmer } from './heap-trim.ts';
+import { SANDBOX_WORKER_TRIM, startHeapTrimmer } from './heap-trim.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sandbox-worker.js must run in a worker thread');
@@ -11,7 +11,7 @@ if (!port) throw new Error('sandbox-worker.js must run in a worker thread');
 let messages = 0;
 let running = 0;
 let lastAt = performance.now();
-startHeapTrimmer(() => ({ busy: running > 0, count: messages, lastAt }), { unusedBytes: 4 * 2 ** 20 });
+startHeapTrimmer(() => ({ busy: running > 0, count: messages, lastAt }), SANDBOX_WORKER_TRIM);
 
 await serveSandboxWorker(workerData as WorkerInit, {
   post: (message) => {
