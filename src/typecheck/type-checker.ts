@@ -200,6 +200,17 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
       : parse(`${name}.js`, PREFIX + code + SUFFIX, ts.ScriptKind.JS);
   }
 
+  /**
+   * `entry` as the most recently used kept program. It replaces the entry over the same declarations (itself
+   * when reused, or one out of snippets to spare), and the least recently used goes when too many are kept.
+   */
+  function keep(entry: ReusableProgram): void {
+    const same = kept.findIndex((k) => sameFiles(k.declarations, entry.declarations));
+    if (same >= 0) kept.splice(same, 1);
+    if (kept.length >= keptPrograms) kept.shift();
+    kept.push(entry);
+  }
+
   /** A program of the declarations and the snippet; kept, so that its checker serves the next snippets. */
   function checkInNewProgram(
     declarations: ts.SourceFile[],
@@ -214,12 +225,7 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
       host,
       oldProgram: kept.at(-1)?.program,
     });
-    const built = { declarations, program, checks: 1 };
-    // The same declarations' earlier program (out of snippets to spare) is replaced, not kept beside it.
-    const same = kept.findIndex((k) => sameFiles(k.declarations, declarations));
-    if (same >= 0) kept.splice(same, 1);
-    if (kept.length >= keptPrograms) kept.shift();
-    kept.push(built);
+    keep({ declarations, program, checks: 1 });
     programs++;
     const found = [...program.getSyntacticDiagnostics(snippet), ...program.getSemanticDiagnostics(snippet)];
     return { found, program };
@@ -236,17 +242,16 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     let snippet = parseSnippet(code, fitting ? `${SNIPPET}-${++snippetCount}` : SNIPPET);
     try {
       let found = fitting ? checkWithKept(fitting, snippet, compilerOptions) : undefined;
-      let program = fitting?.program;
-      if (found === undefined) {
+      let program: ts.Program;
+      if (fitting && found) {
+        keep(fitting);
+        program = fitting.program;
+      } else {
         // Rarely parsed twice: only a snippet the kept checker could not take (syntax errors, directives).
         if (fitting) snippet = parseSnippet(code, SNIPPET);
         ({ found, program } = checkInNewProgram(declarations, snippet));
-      } else {
-        // Re-inserted: least recently used first.
-        kept.splice(kept.indexOf(fitting!), 1);
-        kept.push(fitting!);
       }
-      const checker = () => program!.getTypeChecker();
+      const checker = () => program.getTypeChecker();
       const context = { file: snippet, lines: code.split('\n').length, apis: byName, fetch, checker };
       return found
         .filter((d) => d.category === ts.DiagnosticCategory.Error && !isTolerated(d, snippet, checker))
