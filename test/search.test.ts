@@ -210,6 +210,20 @@ describe('analyzeQuery', () => {
     expect(weight(stem('repository'))).toBeLessThan(weight(stem('issues')));
   });
 
+  it('weights a purpose ("so I can ...", "in order to ...") below the request, and takes no object from it', () => {
+    const plan = analyzeQuery('list open pull requests so I can review them');
+    const weight = (term: string) => plan.groups.find((g) => g.term === term)!.weight;
+    expect(weight(stem('review'))).toBeLessThan(weight(stem('pull')) / 2);
+    expect(plan.head?.term).toBe(stem('requests'));
+    // "I" inside the purpose is not a request for the authenticated user's operations.
+    expect(plan.groups.some((g) => g.hint)).toBe(false);
+    const ordered = analyzeQuery('archive the channel in order to keep its history');
+    expect(ordered.groups.find((g) => g.term === stem('history'))!.weight).toBeLessThan(0.5);
+    // "so far" and "so many" open no purpose.
+    const far = analyzeQuery('how much have we spent on texting so far this month');
+    expect(far.groups.find((g) => g.term === stem('month'))!.weight).toBeGreaterThan(0.5);
+  });
+
   it('returns no groups for stopwords only', () => {
     expect(analyzeQuery('how do I do it for the').groups).toEqual([]);
     expect(analyzeQuery('').groups).toEqual([]);

@@ -49,9 +49,23 @@ const FILTER_WORDS: ReadonlySet<string> = new Set(
   `open opened closed merged draft public private archived
    active inactive pending failed unread latest recent`.split(/\s+/),
 );
+/**
+ * Words after "so (that) I can ..." or "in order to ..." say why the operation is wanted ("list open PRs so
+ * I can review them"), not which one: they count for this much and name neither the object nor the number.
+ */
+const PURPOSE_WEIGHT = 0.3;
+/** "so far", "so many": "so" that opens no purpose. */
+const NOT_PURPOSE_AFTER_SO: ReadonlySet<string> = new Set('far much many long soon'.split(' '));
 const PREPOSITIONS: ReadonlySet<string> = new Set(
   'for in of from on by with to into within at inside under across via about'.split(' '),
 );
+
+/** Whether the words from `i` on state a purpose: "so ...", "so that ...", "in order to ...". */
+function opensPurpose(words: readonly string[], i: number): boolean {
+  const word = words[i];
+  if (word === 'so') return i > 0 && i + 1 < words.length && !NOT_PURPOSE_AFTER_SO.has(words[i + 1]);
+  return word === 'in' && words[i + 1] === 'order' && words[i + 2] === 'to';
+}
 
 function isNumber(word: string): boolean {
   for (let i = 0; i < word.length; i++) {
@@ -229,6 +243,7 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
   let selfHinted = false;
   let whoHinted = false;
   let modifier = false;
+  let purpose = false;
   // The object's head noun: the last word of the first run of content words ("recent commits" on ...).
   let headRun: 'before' | 'in' | 'after' = 'before';
 
@@ -239,11 +254,12 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
     const raw = words[i];
     if (plan.groups.length >= MAX_GROUPS) break;
     if (PREPOSITIONS.has(raw)) modifier = true;
-    if (SELF_WORDS.has(raw) && !selfHinted && (raw !== 'i' || (i > 0 && !REQUEST_FRAMES.has(words[i - 1])))) {
+    if (!purpose && leadDone && opensPurpose(words, i)) purpose = true;
+    if (SELF_WORDS.has(raw) && !selfHinted && !purpose && (raw !== 'i' || (i > 0 && !REQUEST_FRAMES.has(words[i - 1])))) {
       selfHinted = true;
       plan.groups.push({ terms: [...SELF_HINT], weight: 1, hint: true });
     }
-    if (WHO_WORDS.has(raw) && !whoHinted) {
+    if (WHO_WORDS.has(raw) && !whoHinted && !purpose) {
       whoHinted = true;
       plan.groups.push({ terms: [...WHO_HINT], weight: 1, hint: true });
     }
@@ -268,9 +284,11 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
       seen.add(term);
       const terms: Expansion[] = [];
       const name = values.names.has(word);
-      const weight = name
-        ? NAME_WEIGHT
-        : modifier
+      const weight = purpose
+        ? PURPOSE_WEIGHT
+        : name
+          ? NAME_WEIGHT
+          : modifier
           ? MODIFIER_WEIGHT
           : FILTER_WORDS.has(word)
             ? FILTER_WEIGHT
@@ -321,7 +339,7 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
         for (const [t, w] of verb.expand) addTerm(terms, t, w);
       } else if (verb?.termless) {
         quantifierShape ??= verb.shape;
-      } else if (!verb && !name && !unknownVerb && !modifier && nounShape !== 'collection') {
+      } else if (!verb && !name && !unknownVerb && !modifier && !purpose && nounShape !== 'collection') {
         // A plural object asks for many ("get a repo's issues"), singular objects for one; qualifiers
         // after a preposition ("the key for repository secrets") say nothing about the number wanted.
         nounShape = isPluralWord(word, term) ? 'collection' : 'item';
@@ -339,7 +357,7 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
         addRelated(terms, asVerb ? senses.verb : senses.other, term, options);
       }
       if (terms.length > 0) {
-        if (!leading && !unknownVerb && !name && !verb?.termless && headRun !== 'after') {
+        if (!leading && !unknownVerb && !name && !purpose && !verb?.termless && headRun !== 'after') {
           headRun = 'in';
           plan.head = group;
         }
