@@ -255,7 +255,12 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
     if (plan.groups.length >= MAX_GROUPS) break;
     if (PREPOSITIONS.has(raw)) modifier = true;
     if (!purpose && leadDone && opensPurpose(words, i)) purpose = true;
-    if (SELF_WORDS.has(raw) && !selfHinted && !purpose && (raw !== 'i' || (i > 0 && !REQUEST_FRAMES.has(words[i - 1])))) {
+    if (
+      SELF_WORDS.has(raw) &&
+      !selfHinted &&
+      !purpose &&
+      (raw !== 'i' || (i > 0 && !REQUEST_FRAMES.has(words[i - 1])))
+    ) {
       selfHinted = true;
       plan.groups.push({ terms: [...SELF_HINT], weight: 1, hint: true });
     }
@@ -289,10 +294,10 @@ export function analyzeQuery(query: string, options: AnalyzeOptions = {}): Query
         : name
           ? NAME_WEIGHT
           : modifier
-          ? MODIFIER_WEIGHT
-          : FILTER_WORDS.has(word)
-            ? FILTER_WEIGHT
-            : 1;
+            ? MODIFIER_WEIGHT
+            : FILTER_WORDS.has(word)
+              ? FILTER_WEIGHT
+              : 1;
       const group: QueryGroup = { terms, weight, hint: false };
       // "give back" is not "give": a two-word verb stands for itself.
       const verb = phrasal.has(i) ? undefined : VERBS.get(term);
