@@ -45,7 +45,10 @@ export function serveOnRuntime(runtime: string, config: ServeConfig): Promise<nu
   return new Promise((resolve, reject) => {
     child.on('error', (error) =>
       reject(
-        new Error(`duet serve --runtime ${runtime}: cannot start ${bin} (${error.message}); run npm install`),
+        new Error(
+          `duet serve --runtime ${runtime}: cannot start ${bin} (${error.message}): install it ` +
+            `(npm install ${runtime}) or put it on PATH`,
+        ),
       ),
     );
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));

@@ -23,31 +23,56 @@ export async function serveOnWorkerd(values: Values, port: number, policy: Polic
     `../../cloudflare/serve-local.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
     import.meta.url,
   );
-  const { serveWorkerd } = await import(launcher.href);
-  const server = await serveWorkerd({
-    port,
-    host: values.host,
-    dataDir: values.data,
-    config: {
-      specs,
-      upstreams,
-      allowFetch: values['allow-fetch'] ?? [],
-      limits: sandboxSettings(limitFlags(values, policy)).limits,
-      policy,
-      sandbox: values.sandbox,
-      ...(llm && {
-        model: {
-          url: llm.url,
-          model: llm.model,
-          provider: llm.provider,
-          key: llm.key,
-          maxSteps: llm.maxSteps,
-          watchdogMs: llm.watchdogMs,
-        },
-      }),
-    },
-  });
+  const { serveWorkerd } = (await withLauncherTools(() => import(launcher.href))) as {
+    serveWorkerd: typeof import('../../cloudflare/serve-local.ts').serveWorkerd;
+  };
+  const server = await withLauncherTools(() =>
+    serveWorkerd({
+      port,
+      host: values.host,
+      dataDir: values.data,
+      config: {
+        specs,
+        upstreams,
+        allowFetch: values['allow-fetch'] ?? [],
+        limits: sandboxSettings(limitFlags(values, policy)).limits,
+        policy,
+        sandbox: values.sandbox,
+        ...(llm && {
+          model: {
+            url: llm.url,
+            model: llm.model,
+            provider: llm.provider,
+            key: llm.key,
+            maxSteps: llm.maxSteps,
+            watchdogMs: llm.watchdogMs,
+          },
+        }),
+      },
+    }),
+  );
   // The catalog lives in the Worker: the line names no APIs.
   console.error(listeningLine(server.url, undefined, 'workerd'));
   return new Promise(() => {});
+}
+
+/** What `duet serve --runtime workerd` loads besides duet's own dependencies, to bundle and run the Worker. */
+const LAUNCHER_TOOLS = ['esbuild', 'miniflare', 'workerd'];
+
+/**
+ * A project that installed duet as a package has none of these (duet's checkout installs them as dev
+ * dependencies): say which to install rather than show a module-resolution stack.
+ */
+async function withLauncherTools<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const err = error as Error & { code?: string };
+    const missing = LAUNCHER_TOOLS.find((name) => err.message?.includes(`'${name}'`));
+    if (!['ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND'].includes(err.code ?? '') || !missing) throw error;
+    throw new UsageError(
+      `--runtime workerd bundles and runs the Worker with esbuild and miniflare, and ${missing} is not ` +
+        'installed here: npm install esbuild miniflare',
+    );
+  }
 }
