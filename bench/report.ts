@@ -31,7 +31,7 @@ function header(result: BenchResult): string {
       `${result.startedAt.slice(0, 16).replace('T', ' ')} UTC, ${Math.round(result.seconds)} s. ` +
       `Load average ${load(m.loadAverageStart)} at the start, ${load(m.loadAverageEnd)} at the end (other work shares the cores: figures are medians over rounds, ratios are taken within a round).`,
     '',
-    `Runtimes: Node ${v.node20} (yours, runs the bench), Node ${v.node22} (npm's \`node\`), Bun ${v.bun}, ${v.deno}, ${v.workerd} (Miniflare ${v.miniflare}); npm ${v.npm} (\`npx duet\` finds npm's Node ${v.npxNode} first on PATH and bin.js moves onto yours).`,
+    `Runtimes: Node ${v.node20} (yours, runs the bench), Node ${v.node22} (npm's \`node\`), Bun ${v.bun}, ${v.deno}, ${v.workerd} (Miniflare ${v.miniflare}); npm ${v.npm} (\`npx duet\` runs in a project that installed duet, on the first \`node\` on PATH: yours).`,
   ].join('\n');
 }
 
@@ -69,7 +69,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
           'directly (`node adapters/node/bin.js serve`)',
           'min - max',
           'then the first search',
-          'through `npx duet serve`',
+          'through `npx duet serve` (a project that installed duet)',
           "npx's own cost (`npx duet --version` minus direct)",
           'four specs, directly',
         ],

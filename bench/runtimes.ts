@@ -100,7 +100,7 @@ export function runtimes(versions: Versions): Runtime[] {
       serverProcess: 'launcher',
       // bin.js moves off npm's Node onto the user's unless told it already did (DUET_NODE_REEXEC).
       env: { DUET_NODE_REEXEC: '1' },
-      npxNote: 'npx duet runs on your Node (bin.js leaves the node devDependency): see the Node 20 row',
+      npxNote: 'npx duet runs on your Node: see the Node 20 row',
     },
     {
       id: 'bun',
