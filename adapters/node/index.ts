@@ -8,5 +8,5 @@ export { main } from './cli.ts';
 export { nodeDocsAssets } from './docs-assets.ts';
 export { readSource } from './read-source.ts';
 export { createWorkerSandbox } from './sandbox-pool.ts';
-export { createNodeTypeChecker, type NodeTypeChecker } from './typecheck.ts';
 export { type NodeServer, type ServeOptions, serveNode } from './serve.ts';
+export { createNodeTypeChecker, type NodeTypeChecker } from './typecheck.ts';
