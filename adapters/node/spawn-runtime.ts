@@ -34,6 +34,15 @@ export const spawnableRuntimes: string[] = Object.keys(commands);
 
 /** Resolves with the child's exit code; SIGTERM/SIGINT to this process are passed on to the child. */
 export function serveOnRuntime(runtime: string, config: ServeConfig): Promise<number> {
+  // Deno strips types only outside node_modules, and its entry and sandbox processes are duet's TypeScript
+  // sources: from an installed package it would fail on the first import with a message about stripping.
+  if (runtime === 'deno' && /[\\/]node_modules[\\/]/.test(packageRoot))
+    return Promise.reject(
+      new Error(
+        'duet serve --runtime deno runs duet from its TypeScript sources, which Deno does not run from ' +
+          'node_modules: use a checkout of duet, or the @duet/core package in a Deno project (README, Deno)',
+      ),
+    );
   const { bin, args } = commands[runtime](`${packageRoot}adapters/${runtime}/main.ts`);
   // The config holds tokens and credentials: it goes through stdin, never argv (which `ps` shows to all).
   // stdin then stays open: the kernel closes it when this process dies, however it dies, and the child
