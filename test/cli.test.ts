@@ -50,6 +50,14 @@ describe('duet CLI', () => {
     const badToken = await runCli(['serve', '--token', 'a']);
     expect(badToken.code).toBe(2);
     expect(badToken.stderr).toContain('--token');
+    // Code given as the argument, where a file name belongs: the message says where code goes.
+    const inline = await runCli(['execute', 'return 1 + 1']);
+    expect(inline.code).toBe(2);
+    expect(inline.stderr).toContain('cannot read the file return 1 + 1 (ENOENT)');
+    expect(inline.stderr).toContain("echo '...' | duet execute");
+    const noFile = await runCli(['execute', 'missing-snippet.ts']);
+    expect(noFile.stderr).toContain('cannot read the file missing-snippet.ts (ENOENT)');
+    expect(noFile.stderr).not.toContain('standard input');
   });
 
   it('ranks POST /repos/{owner}/{repo}/issues first for "create an issue" over GitHub’s spec', async () => {

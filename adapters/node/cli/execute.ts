@@ -49,8 +49,14 @@ async function run(args: string[]): Promise<number> {
   const code =
     file === '-'
       ? await readStdin()
-      : await readFile(file, 'utf8').catch(() => {
-          throw new UsageError(`duet execute: cannot read ${file}`);
+      : await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+          // Code given as the argument itself ("duet execute 'return 1'") is the likeliest mistake here.
+          const hint = /\s|[;(){}=]/.test(file)
+            ? " (code goes on standard input: echo '...' | duet execute)"
+            : '';
+          throw new UsageError(
+            `duet execute: cannot read the file ${file} (${error.code ?? error.message})${hint}`,
+          );
         });
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
   const { duet, close } = await makeDuet(values, await loadPolicy(values), undefined, lazyDataDir(values));
