@@ -63,7 +63,7 @@ const LAUNCHER_TOOLS = ['esbuild', 'miniflare', 'workerd'];
  * A project that installed duet as a package has none of these (duet's checkout installs them as dev
  * dependencies): say which to install rather than show a module-resolution stack.
  */
-async function withLauncherTools<T>(load: () => Promise<T>): Promise<T> {
+export async function withLauncherTools<T>(load: () => Promise<T>): Promise<T> {
   try {
     return await load();
   } catch (error) {
