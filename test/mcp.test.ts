@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -126,4 +127,51 @@ describe('duet mcp over stdio', () => {
     expect(parse(run)).toMatchObject({ ok: true, result: 0 });
     await client.close();
   });
+
+  it('answers what was asked before standard input closed, then exits ("... | duet mcp")', async () => {
+    const child = spawn(process.execPath, [bin, 'mcp'], { stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const lines = [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'pipe', version: '1' },
+        },
+      },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      // The first execute also starts the type-checker (~0.5 s): well after stdin has ended.
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'execute', arguments: { code: 'return 40 + 2' } },
+      },
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'search', arguments: { query: 'add a task', limit: 1 } },
+      },
+    ];
+    child.stdin.end(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    expect(await exited).toBe(0);
+    const answers = new Map(
+      out
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line))
+        .map((m) => [m.id, m]),
+    );
+    expect([...answers.keys()].sort()).toEqual([1, 2, 3]);
+    expect(JSON.parse(answers.get(2).result.content[0].text)).toMatchObject({ ok: true, result: 42 });
+    expect(JSON.parse(answers.get(3).result.content[0].text).results[0].name).toBe('createTask');
+  }, 60_000);
 });

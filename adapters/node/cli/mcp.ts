@@ -32,11 +32,46 @@ async function run(args: string[]): Promise<number> {
   const server = createMcpServer({ ...duet, search: duet.index, version: VERSION });
   const transport = new StdioServerTransport();
   await server.connect(transport);
+  const pending = answeredRequests(transport);
   return new Promise((resolve) => {
-    // The client closing stdin ends the session.
     transport.onclose = () => close().then(() => resolve(0));
-    process.stdin.on('end', () => void server.close());
+    // The client closing stdin ends the session, once what it asked before is answered ("... | duet mcp").
+    process.stdin.on('end', () => void pending.drained(DRAIN_MS).then(() => server.close()));
   });
+}
+
+/** At most this long for requests in flight when stdin ends (an execute's own limit is 10 s by default). */
+const DRAIN_MS = 30_000;
+
+type Id = string | number;
+
+/** Tracks the requests the transport has received and not yet answered. */
+function answeredRequests(transport: StdioServerTransport): { drained(maxMs: number): Promise<void> } {
+  const open = new Set<Id>();
+  let settle: (() => void) | undefined;
+  const receive = transport.onmessage;
+  transport.onmessage = (message) => {
+    if ('method' in message && 'id' in message) open.add(message.id);
+    receive?.(message);
+  };
+  const send = transport.send.bind(transport);
+  transport.send = async (message) => {
+    await send(message);
+    if (!('method' in message) && 'id' in message && message.id !== undefined) open.delete(message.id);
+    if (open.size === 0) settle?.();
+  };
+  return {
+    drained(maxMs) {
+      if (open.size === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, maxMs);
+        settle = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    },
+  };
 }
 
 export const command: Command = { help, run };
