@@ -161,7 +161,7 @@ describe('duet mcp over stdio', () => {
         params: { name: 'search', arguments: { query: 'add a task', limit: 1 } },
       },
     ];
-    child.stdin.end(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
+    child.stdin.end(`${lines.map((line) => JSON.stringify(line)).join('\n')}\n`);
     expect(await exited).toBe(0);
     const answers = new Map(
       out
