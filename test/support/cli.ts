@@ -31,6 +31,8 @@ export interface SpawnOptions {
   /** The whole environment of the process (default: this one's, with a fresh DUET_DATA). */
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** The CLI entry to run (default: this checkout's adapters/node/bin.js), e.g. an installed package's. */
+  bin?: string;
   /** How long `startServer` waits for the listening line (default 20 s; workerd bundles first, slower on a busy machine). */
   startTimeoutMs?: number;
 }
@@ -47,7 +49,7 @@ export function runCli(
   options: SpawnOptions = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
+    const child = spawn(process.execPath, [options.bin ?? bin, ...args], {
       stdio: 'pipe',
       env: environment(options),
       cwd: options.cwd,
@@ -93,7 +95,7 @@ function defaultStartTimeout(args: string[]): number {
 /** Starts `duet serve --port 0 ...` and waits for its "listening" log line. */
 export function startServer(args: string[], options: SpawnOptions = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], {
+    const child = spawn(process.execPath, [options.bin ?? bin, 'serve', '--port', '0', ...args], {
       stdio: 'pipe',
       env: environment(options),
       cwd: options.cwd,
