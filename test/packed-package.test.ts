@@ -2,8 +2,8 @@
  * The package as npm publishes it: `npm pack` of this checkout installed into a fresh project (npm's own
  * install, dependencies only), then used from there as README says: the CLI, the server with its console
  * and API explorer, and the type-check. (Installed this way, duet once checked nothing but the syntax:
- * the compiler was a devDependency.) Install scripts are skipped (no native build); Node 22 runs it on
- * its built-in SQLite.
+ * the compiler was a devDependency.) Install scripts are skipped (no native build), so it runs on Node 22
+ * and its built-in SQLite.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,10 @@ const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
 const project = mkdtempSync(join(tmpdir(), 'duet-packed-'));
 const installed = join(project, 'node_modules/duet/adapters/node/bin.js');
+// The checkout's Node 22 (the `node` devDependency), whatever runs the tests: with install scripts skipped
+// better-sqlite3 has no native build, and Node 22 keeps sessions in its built-in SQLite instead.
+const node22 = join(root, 'node_modules/node/bin/node');
+const user = { bin: installed, cwd: project, execPath: node22 };
 let server: ServerProcess | undefined;
 
 beforeAll(async () => {
@@ -47,17 +51,16 @@ afterAll(async () => {
 
 describe('duet installed from its packed package', () => {
   it('type-checks and runs snippets from the command line', async () => {
-    const options = { bin: installed, cwd: project };
-    const refused = await runCli(['execute'], 'const n: number = "x"; return demo.nope()', options);
+    const refused = await runCli(['execute'], 'const n: number = "x"; return demo.nope()', user);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("Type 'string' is not assignable to type 'number'.");
     expect(refused.stderr).toContain("Property 'nope' does not exist");
-    const ran = await runCli(['execute'], 'return (await demo.listTasks()).length + 42', options);
+    const ran = await runCli(['execute'], 'return (await demo.listTasks()).length + 42', user);
     expect(ran).toMatchObject({ code: 0, stdout: '42\n' });
   }, 60_000);
 
   it('serves search, checked executes, the console and the API explorer', async () => {
-    server = await startServer(['--data', join(project, 'data')], { bin: installed, cwd: project });
+    server = await startServer(['--data', join(project, 'data')], user);
     const post = (path: string, body: unknown) =>
       fetch(`${server!.url}${path}`, {
         method: 'POST',

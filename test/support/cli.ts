@@ -33,6 +33,8 @@ export interface SpawnOptions {
   cwd?: string;
   /** The CLI entry to run (default: this checkout's adapters/node/bin.js), e.g. an installed package's. */
   bin?: string;
+  /** The Node binary that runs it (default: this process's). */
+  execPath?: string;
   /** How long `startServer` waits for the listening line (default 20 s; workerd bundles first, slower on a busy machine). */
   startTimeoutMs?: number;
 }
@@ -49,7 +51,7 @@ export function runCli(
   options: SpawnOptions = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? bin, ...args], {
+    const child = spawn(options.execPath ?? process.execPath, [options.bin ?? bin, ...args], {
       stdio: 'pipe',
       env: environment(options),
       cwd: options.cwd,
@@ -95,11 +97,15 @@ function defaultStartTimeout(args: string[]): number {
 /** Starts `duet serve --port 0 ...` and waits for its "listening" log line. */
 export function startServer(args: string[], options: SpawnOptions = {}): Promise<ServerProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.bin ?? bin, 'serve', '--port', '0', ...args], {
-      stdio: 'pipe',
-      env: environment(options),
-      cwd: options.cwd,
-    });
+    const child = spawn(
+      options.execPath ?? process.execPath,
+      [options.bin ?? bin, 'serve', '--port', '0', ...args],
+      {
+        stdio: 'pipe',
+        env: environment(options),
+        cwd: options.cwd,
+      },
+    );
     const root = child.pid!;
     track(root);
     let stderr = '';
