@@ -45,13 +45,26 @@ export async function openSqlite(path: string, backend?: SqliteBackend): Promise
     })) as NodeSqlite;
     return wrap('node:sqlite', new DatabaseSync(path));
   }
-  const { default: Database } = await import('better-sqlite3').catch((cause) => {
-    throw new Error(
-      `duet sqlite: better-sqlite3 did not load in ${runtimeName()} (it is a native module built for one Node ABI; run \`npm rebuild better-sqlite3\`, or use Node >= 22.13 for node:sqlite)`,
+  const notLoaded = (cause: unknown) =>
+    new Error(
+      `duet sqlite: better-sqlite3 did not load in ${runtimeName()} (it is a native module built for one Node ABI at install, unless install scripts were skipped; run \`npm rebuild better-sqlite3\`, or use Node >= 22.13 for node:sqlite)`,
       { cause },
     );
+  const { default: Database } = await import('better-sqlite3').catch((cause) => {
+    throw notLoaded(cause);
   });
-  return wrap('better-sqlite3', new Database(path) as unknown as Omit<SqliteDatabase, 'backend'>);
+  let db: Omit<SqliteDatabase, 'backend'>;
+  try {
+    db = new Database(path) as unknown as Omit<SqliteDatabase, 'backend'>;
+  } catch (error) {
+    // The binary is looked for on first use, not at import: missing (install scripts skipped) or built
+    // for another Node.
+    const err = error as NodeJS.ErrnoException;
+    if (/Could not locate the bindings file/.test(err.message) || err.code === 'ERR_DLOPEN_FAILED')
+      throw notLoaded(error);
+    throw error;
+  }
+  return wrap('better-sqlite3', db);
 }
 
 function wrap(backend: SqliteBackend, db: Omit<SqliteDatabase, 'backend'>): SqliteDatabase {
