@@ -75,8 +75,6 @@ interface Context {
   progress: Progress;
   upstream?: Upstream;
   rounds: number;
-  /** Where `npx duet` runs: a project that installed duet (see userProject). */
-  userProject?: string;
 }
 
 /**
@@ -101,11 +99,18 @@ function userProject(): { dir: string; remove: () => void } {
 const NPX_EVERY_ROUND = new Set<string>(['node20', 'workerd']);
 
 /** The same start through `npx duet serve`, and what npx itself adds (its one-line `--version`). */
-async function npxStart(runtime: Runtime, result: RuntimeResult, round: number, ctx: Context): Promise<void> {
+async function npxStart(
+  runtime: Runtime,
+  result: RuntimeResult,
+  round: number,
+  ctx: Context,
+  /** Where `npx duet` runs: a project that installed duet (see userProject). */
+  projectDir: string,
+): Promise<void> {
   ctx.progress.step(`${runtime.id}: cold start through npx (round ${round + 1})`);
   try {
     const via = await timeCommand('npx', ['duet', '--version'], {
-      cwd: ctx.userProject ?? packageRoot,
+      cwd: projectDir,
       env: userEnv(),
     });
     const direct = await timeCommand(process.execPath, [BIN, '--version'], {
@@ -121,7 +126,7 @@ async function npxStart(runtime: Runtime, result: RuntimeResult, round: number, 
     const server = await startServer(
       'npx',
       ['duet', 'serve', ...runtime.flags, '--spec', `github=${githubSpec()}`, '--data', data.dir],
-      { cwd: ctx.userProject ?? packageRoot, env: userEnv(), timeoutMs: 120_000 },
+      { cwd: projectDir, env: userEnv(), timeoutMs: 120_000 },
     );
     result.coldStart.npx.push(server.healthyMs);
     await server.stop();
@@ -330,7 +335,6 @@ export async function runBench(options: BenchOptions): Promise<{ result: BenchRe
 
   const ctx: Context = { budgets, parts, progress: bar, rounds: options.rounds };
   const project = npxWanted ? userProject() : undefined;
-  ctx.userProject = project?.dir;
   const skipped: Skipped[] = [];
   const results: RuntimeResult[] = chosen.map((r) => ({
     id: r.id,
@@ -381,8 +385,8 @@ export async function runBench(options: BenchOptions): Promise<{ result: BenchRe
           if (roundParts) await roundServer(runtime, entry, round, ctx);
           // npx adds the same cost to every runtime: each round for the runtimes the target is stated for
           // (its own cost varies by 0.5 s from one start to the next), the first round for the others.
-          if (npxWanted && !runtime.npxNote && (round === 0 || NPX_EVERY_ROUND.has(runtime.id)))
-            await npxStart(runtime, entry, round, ctx);
+          if (project && !runtime.npxNote && (round === 0 || NPX_EVERY_ROUND.has(runtime.id)))
+            await npxStart(runtime, entry, round, ctx, project.dir);
           if (parts.has('memory') && round === options.rounds - 1) await memoryServer(runtime, entry, ctx);
         }
       }

@@ -43,11 +43,9 @@ async function run(args: string[]): Promise<number> {
 /** At most this long for requests in flight when stdin ends (an execute's own limit is 10 s by default). */
 const DRAIN_MS = 30_000;
 
-type Id = string | number;
-
 /** Tracks the requests the transport has received and not yet answered. */
 function answeredRequests(transport: StdioServerTransport): { drained(maxMs: number): Promise<void> } {
-  const open = new Set<Id>();
+  const open = new Set<string | number>();
   let settle: (() => void) | undefined;
   const receive = transport.onmessage;
   transport.onmessage = (message) => {
