@@ -16,7 +16,7 @@ import { toDiagnostic } from './diagnostics.ts';
 import { type LibFiles, libSourceFile, SANDBOX_LIB_FILE, sandboxLibModules } from './lib-files.ts';
 import { referencedOperations } from './referenced.ts';
 import { SANDBOX_GLOBALS, SANDBOX_GLOBALS_WITH_FETCH } from './sandbox-globals.ts';
-import { usesTypeScriptSyntax } from './snippet-language.ts';
+import { parseSnippetText } from './snippet-language.ts';
 import { isTolerated } from './tolerated.ts';
 
 export interface TypeCheckerOptions {
@@ -192,12 +192,8 @@ export function createTypeChecker(catalog: Catalog, options: TypeCheckerOptions)
     return file;
   }
 
-  /** The snippet parsed as TypeScript, or as JavaScript (checkJs) when it uses no TypeScript syntax. */
   function parseSnippet(code: string, name: string): ts.SourceFile {
-    const asTypeScript = parse(`${name}.ts`, PREFIX + code + SUFFIX);
-    return usesTypeScriptSyntax(asTypeScript)
-      ? asTypeScript
-      : parse(`${name}.js`, PREFIX + code + SUFFIX, ts.ScriptKind.JS);
+    return parseSnippetText(PREFIX + code + SUFFIX, name, parse);
   }
 
   /**
