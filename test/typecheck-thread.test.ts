@@ -81,6 +81,29 @@ describe('type-checker thread', () => {
     for (const code of SNIPPETS) expect(await thread.check(code)).toEqual(here.check(code));
   });
 
+  it('is idle (a check would start at once on a loaded compiler) only between checks over the current catalog', async () => {
+    const catalog = new Catalog([demo()]);
+    const thread = open(catalog, { warmChecks: 0 });
+    const code = `const t = await demo.createTask({ body: { title: 'x' } });\nreturn t.id;`;
+    expect(thread.idle?.()).toBe(false);
+    const first = thread.check(code);
+    expect(thread.idle?.()).toBe(false);
+    await first;
+    expect(thread.idle?.()).toBe(true);
+    const second = thread.check(code);
+    expect(thread.idle?.()).toBe(false);
+    await second;
+    expect(thread.idle?.()).toBe(true);
+    // A new API means new declarations: not idle again until a check over them has been answered.
+    catalog.add(await githubApi());
+    const third = thread.check(code);
+    expect(thread.idle?.()).toBe(false);
+    await third;
+    expect(thread.idle?.()).toBe(true);
+    await thread.close();
+    expect(thread.idle?.()).toBe(false);
+  });
+
   it('checks against APIs the catalog gained after the thread started', async () => {
     const catalog = new Catalog([demo()]);
     const thread = open(catalog);

@@ -46,6 +46,8 @@ const dataOf = (apis: Api[]): ApiData[] => apis.map(({ invoke: _invoke, ...data 
 interface Pending {
   resolve: (diagnostics: Diagnostic[]) => void;
   timer: ReturnType<typeof setTimeout>;
+  /** `sent` when the check was asked: an answer over an older catalog says nothing of the current one. */
+  over: Api[];
 }
 
 export function threadTypeChecker(
@@ -67,6 +69,8 @@ export function threadTypeChecker(
   const pending = new Map<number, Pending>();
   const statsAsked = new Map<number, (stats: { checks: number; programs: number } | undefined) => void>();
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The thread has answered a check since it started or last got the catalog: its compiler is loaded. */
+  let answered = false;
   /** This thread's checker, for a catalog that cannot cross to a thread (a schema holding a function). */
   let inProcess: LazyTypeChecker | undefined;
 
@@ -76,6 +80,7 @@ export function threadTypeChecker(
     const ending = worker;
     worker = undefined;
     sent = [];
+    answered = false;
     if (reason !== undefined && pending.size > 0)
       log(
         `duet: the type-checker thread ${reason}; ${pending.size} snippet(s) run with the syntax check only`,
@@ -105,6 +110,7 @@ export function threadTypeChecker(
       }
       const waiting = pending.get(message.id);
       if (!waiting) return;
+      if (worker === thread && message.type === 'checked' && waiting.over === sent) answered = true;
       pending.delete(message.id);
       clearTimeout(waiting.timer);
       if (message.type === 'failed')
@@ -136,6 +142,7 @@ export function threadTypeChecker(
     const apis = catalog.apis;
     if (apis.length !== sent.length || apis.some((api, i) => api !== sent[i])) {
       try {
+        answered = false;
         for (const part of catalogParts(dataOf(apis))) thread.postMessage(part satisfies ToChecker);
       } catch (error) {
         log(`duet: the catalog cannot cross to the type-checker thread (${String(error)}); checking here`);
@@ -151,7 +158,7 @@ export function threadTypeChecker(
         if (worker === thread) stop(`took longer than ${timeoutMs} ms and was stopped`);
       }, timeoutMs);
       timer.unref();
-      pending.set(id, { resolve, timer });
+      pending.set(id, { resolve, timer, over: sent });
       thread.ref();
       thread.postMessage({ type: 'check', id, code, fetch } satisfies ToChecker);
     });
@@ -168,6 +175,7 @@ export function threadTypeChecker(
       stop(undefined);
     },
     running: () => worker !== undefined,
+    idle: () => inProcess === undefined && worker !== undefined && answered && pending.size === 0,
     async stats() {
       if (worker === undefined) return undefined;
       const id = nextId++;

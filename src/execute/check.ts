@@ -11,7 +11,7 @@ export type Checked =
 /** What `check` (and every run) checks: `types` with a type checker, `syntax` without. */
 export type CheckLevel = 'types' | 'syntax';
 
-async function typeCheck(settings: ExecutorSettings, code: string): Promise<Diagnostic[]> {
+export async function typeCheck(settings: ExecutorSettings, code: string): Promise<Diagnostic[]> {
   const checker = settings.typeChecker!;
   return inSpan('duet.typecheck', {}, async (span) => {
     const found = await checker.check(code, { fetch: settings.allowFetch.length > 0 });
@@ -20,18 +20,23 @@ async function typeCheck(settings: ExecutorSettings, code: string): Promise<Diag
   });
 }
 
+/** The response of a job its check refused. */
+export function refusedByCheck(job: Job, diagnostics: Diagnostic[]): ExecuteResponse {
+  return {
+    ok: false,
+    error: { kind: 'typecheck', message: diagnostics[0].message, diagnostics },
+    logs: [],
+    calls: [],
+    durationMs: performance.now() - job.started,
+  };
+}
+
 /** The job's JavaScript, or the `typecheck` response it gets instead. */
 export async function checkJob(settings: ExecutorSettings, job: Job): Promise<Checked> {
   const rejected = (diagnostics: Diagnostic[], typecheck: TypecheckStatus): Checked => ({
     ok: false,
     typecheck,
-    response: {
-      ok: false,
-      error: { kind: 'typecheck', message: diagnostics[0].message, diagnostics },
-      logs: [],
-      calls: [],
-      durationMs: performance.now() - job.started,
-    },
+    response: refusedByCheck(job, diagnostics),
   });
   // The type-check starts first: on Node it runs on its own thread, and the types are stripped here
   // meanwhile (Sucrase, 0.05-0.3 ms a snippet) rather than before it.

@@ -2,6 +2,7 @@
  * The execute pipeline, composed of its stages: admit (validate, rate limit) -> check (strip types,
  * type-check) -> run (the sandbox, each host call checked against policy before it leaves) -> record
  * (audit entry, plan, state writes, committed at once). Approval re-runs a plan through the same stages.
+ * Where the check is quick, a run outside a session starts beside its check (run-beside-check.ts).
  */
 import { auditWrites } from '../audit/log.ts';
 import { type RunJournal, runJournal, settleInterrupted } from '../audit/run-journal.ts';
@@ -19,6 +20,7 @@ import { type ExecutorSettings, finished, type Job, type UpstreamConfig } from '
 import { overlayState } from './plan.ts';
 import { auditEntry, journalStart, keepPlan } from './record.ts';
 import { runStage } from './run.ts';
+import { runBesideCheck, runsBesideCheck } from './run-beside-check.ts';
 import { memoryState, type SessionStore } from './state.ts';
 import type { Diagnostic, ExecuteContext, ExecuteRequest, ExecuteResponse, TypeChecker } from './types.ts';
 
@@ -97,6 +99,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
   /** Check, run and record one admitted job, in its session's turn when it has one. */
   async function perform(job: Job, context: ExecuteContext): Promise<ExecuteResponse> {
+    if (runsBesideCheck(settings, job, context))
+      return finished(job, await runBesideCheck(settings, job, runSnippet, context.signal));
     const checked = await checkJob(settings, job);
     const { session, tenant } = job;
     const hooks = { onLog: context.onLog, signal: context.signal };

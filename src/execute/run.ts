@@ -12,6 +12,11 @@ export interface RunOptions {
   journal?: RunJournal;
   /** The caller's log stream and stop signal (see ExecuteContext). */
   hooks?: RunHooks;
+  /**
+   * Host calls wait for this before anything is done for them (run-beside-check.ts); when it rejects, each
+   * call rejects with its error, which ends the run when it is fatal.
+   */
+  gate?: Promise<void>;
 }
 
 export type RunSnippet = (
@@ -53,7 +58,10 @@ export function runStage(settings: ExecutorSettings, host: HostCalls): RunSnippe
       approval: options.approval,
       journal: options.journal,
     };
-    const answer: HostFunction = (call) => host(call, run);
+    const { gate } = options;
+    const answer: HostFunction = gate
+      ? (call) => gate.then(() => host(call, run))
+      : (call) => host(call, run);
     let result: RunResult;
     try {
       result = await settings.sandbox.run(

@@ -58,6 +58,12 @@ export interface TypeChecker {
   check(code: string, options?: TypeCheckOptions): Diagnostic[] | Promise<Diagnostic[]>;
   /** Loads the compiler ahead of the first check, where loading is lazy. */
   warm?(): Promise<void>;
+  /**
+   * True when a check would start at once and take milliseconds: the compiler is loaded, the catalog's
+   * declarations have been checked against, and no check is waiting. The executor then starts a run beside
+   * its check instead of after it (run-beside-check.ts). Without it every run waits for its check.
+   */
+  idle?(): boolean;
 }
 
 export interface CallRecord {

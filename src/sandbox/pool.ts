@@ -405,6 +405,7 @@ export function createPoolSandbox(spawn: SpawnWorker, options: PoolOptions = {})
         enqueue(job);
       });
     },
+    offThread: true,
     async close() {
       closed = true;
       clearTimeout(repump);

@@ -102,5 +102,10 @@ export interface RunHooks {
 export interface Sandbox {
   /** Runs one snippet in a fresh context. Never throws for guest faults: they come back as `ok: false`. */
   run(request: RunRequest, host: HostFunction, hooks?: RunHooks): Promise<RunResult>;
+  /**
+   * True when runs compute on other threads or processes (a pool), so the caller's event loop keeps turning
+   * while one computes and a stop reaches it at once. Only then may a run start beside its type-check.
+   */
+  readonly offThread?: boolean;
   close(): Promise<void>;
 }
