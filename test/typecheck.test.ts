@@ -1,10 +1,12 @@
 /** Type-checking snippets against GitHub's real spec and the demo API, alone and through the executor. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createWorkerSandbox } from '../adapters/node/sandbox-pool.ts';
 import { createNodeTypeChecker } from '../adapters/node/typecheck.ts';
 import { nodeLibFiles } from '../adapters/node/typecheck-libs.ts';
 import { buildApi, Catalog } from '../src/catalog/index.ts';
 import { createDemoApi, demoDocument } from '../src/demo/tasks-api.ts';
 import { createDuet, type Duet } from '../src/duet.ts';
+import type { TypeChecker } from '../src/execute/types.ts';
 import { createQuickJSSandbox } from '../src/sandbox/index.ts';
 import { unknownAsAny } from '../src/typecheck/api-declarations.ts';
 import { createTypeChecker, editDistance, type SyncTypeChecker } from '../src/typecheck/index.ts';
@@ -242,10 +244,15 @@ describe('type-checking against GitHub and the demo API', () => {
   });
 });
 
-describe('type-checking in the executor', () => {
+describe.each([
+  ['in process (QuickJS on this thread)', () => createQuickJSSandbox()],
+  // As `duet serve` runs: once the checker thread is loaded, runs start beside their checks.
+  ['on the worker pool', () => createWorkerSandbox({ size: 2 })],
+])('type-checking in the executor, %s', (_name, makeSandbox) => {
   let upstream: Upstream;
   let duet: Duet;
-  const sandbox = createQuickJSSandbox();
+  let checker: TypeChecker;
+  const sandbox = makeSandbox();
 
   beforeAll(async () => {
     upstream = await startUpstream();
@@ -253,9 +260,14 @@ describe('type-checking in the executor', () => {
       apis: [await githubApi()],
       sandbox,
       upstreams: { github: { baseUrl: upstream.url } },
-      typeChecker: createNodeTypeChecker,
+      typeChecker: (catalog) => {
+        checker = createNodeTypeChecker(catalog);
+        return checker;
+      },
     });
-  });
+    // Loads the checker and starts a sandbox worker: a run beside its check then gets to its call at once.
+    expect(await duet.executor.execute({ code: 'return 0;' })).toMatchObject({ ok: true, result: 0 });
+  }, 60_000);
   afterAll(async () => {
     await upstream.close();
     await sandbox.close();
@@ -268,6 +280,8 @@ describe('type-checking in the executor', () => {
       `const n: string = (await github.issuesCreate({ owner: 'o', repo: 'r', body: { title: 't' } })).number;`,
     ]) {
       const response = await duet.executor.execute({ code });
+      // Each check after the first finds the thread idle: on the pool the run started beside it.
+      expect(checker.idle?.()).toBe(true);
       expect(response.ok).toBe(false);
       expect(response.error?.kind).toBe('typecheck');
       expect(response.error?.message).toBe(response.error?.diagnostics?.[0].message);
