@@ -11,6 +11,9 @@ export {
 } from './declarations.ts';
 export { type ApiDefinition, defineApi, defineFunction, type FunctionDefinition } from './define-api.ts';
 export {
+  type BuiltApi,
+  type BuiltApiCache,
+  builtApiKey,
   fetchText,
   isHttpUrl,
   type LoadSpecOptions,

@@ -1,5 +1,5 @@
 /** Turns the CLI's repeatable NAME=VALUE flags into duet's config (specs, base URLs, headers), on any runtime. */
-import { type Api, loadMcpApi, loadSpec } from '../catalog/index.ts';
+import { type Api, type BuiltApiCache, loadMcpApi, loadSpec } from '../catalog/index.ts';
 import type { UpstreamConfig } from '../execute/executor.ts';
 
 export class UsageError extends Error {
@@ -25,11 +25,13 @@ export function splitNamed(
 export async function loadApis(
   specs: string[] = [],
   readSource: (source: string) => Promise<string>,
+  /** Where built APIs are kept between starts (see BuiltApiCache). */
+  cache?: BuiltApiCache,
 ): Promise<Api[]> {
   return Promise.all(
     specs.map((text) => {
       const { name, value } = splitNamed('spec', text, true);
-      return loadSpec(value, readSource, { name });
+      return loadSpec(value, readSource, { name }, cache);
     }),
   );
 }

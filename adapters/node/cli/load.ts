@@ -4,6 +4,7 @@ import { buildUpstreams, loadApis, loadMcpApis } from '../../../src/config/optio
 import { createDuet, type Duet } from '../../../src/duet.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { type DurableStore, lazyActorSessions, openActorSessions } from '../actor-sessions.ts';
+import { builtApiCache } from '../built-api-cache.ts';
 import { ensureDataDir } from '../data-dir.ts';
 import { nodeDocsAssets } from '../docs-assets.ts';
 import { VERSION } from '../package-info.ts';
@@ -16,11 +17,15 @@ import { llmConfig } from './llm.ts';
 
 export { dataDir, limitFlags, loadPolicy, sandboxSettings, type Values } from './flags.ts';
 
-/** The APIs of --spec and --mcp, with --base-url and --header settings. */
+/**
+ * The APIs of --spec and --mcp, with --base-url and --header settings. Specs built before are read back
+ * from the data directory (built-api-cache.ts).
+ */
 export async function loadSources(values: Values) {
   const upstreams = buildUpstreams(values['base-url'] as string[], values.header as string[]);
+  const cache = builtApiCache(dataDir(values));
   const apis = [
-    ...(await loadApis(values.spec as string[] | undefined, readSource)),
+    ...(await loadApis(values.spec as string[] | undefined, readSource, cache)),
     ...(await loadMcpApis(values.mcp as string[] | undefined, upstreams)),
   ];
   return { apis, upstreams };
