@@ -29,6 +29,11 @@ export interface RuntimeResult {
     npxOverhead: number[];
     /** ms from healthy to the first search answered (direct starts). */
     firstSearch: number[];
+    /**
+     * ms to healthy when the same server starts again on the same data directory, where its specs are kept
+     * built (Node runtimes: the Node CLI keeps them; the other runtimes' processes load specs themselves).
+     */
+    restart?: number[];
     npxNote?: string;
   };
   rounds: ServerRound[];

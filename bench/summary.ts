@@ -11,6 +11,7 @@ export interface RuntimeSummary {
   coldNpx: number;
   npxOverhead: number;
   firstSearch: number;
+  restart: number;
   coldDirectRange: [number, number];
   npxNote?: string;
   start4: number;
@@ -60,6 +61,7 @@ export function summariseRuntime(r: RuntimeResult): RuntimeSummary {
     coldNpx: median(r.coldStart.npx),
     npxOverhead: median(r.coldStart.npxOverhead ?? []),
     firstSearch: median(r.coldStart.firstSearch ?? []),
+    restart: median(r.coldStart.restart ?? []),
     coldDirectRange: [Math.min(...finite), Math.max(...finite)],
     npxNote: r.coldStart.npxNote,
     start4: r.memory?.startMs ?? Number.NaN,
