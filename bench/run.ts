@@ -243,7 +243,8 @@ async function restart(
   dataDir: string,
 ): Promise<void> {
   ctx.progress.step(`${runtime.id}: started again on the same data directory (round ${round + 1})`);
-  const restarts = (result.coldStart.restart ??= []);
+  result.coldStart.restart ??= [];
+  const restarts = result.coldStart.restart;
   try {
     const server = await startServer(
       runtime.launcher,
