@@ -28,7 +28,7 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
-import type { BuiltApi, BuiltApiCache } from '../../src/catalog/load-spec.ts';
+import { type BuiltApi, type BuiltApiCache, isHttpUrl } from '../../src/catalog/load-spec.ts';
 import { VERSION } from './package-info.ts';
 
 /** The entries kept, newest first, until their sizes add up to this (GitHub's spec: ~2.7 MB). */
@@ -51,6 +51,12 @@ export function catalogCodeFingerprint(): string {
   return fingerprint;
 }
 
+const isDirectory = (path: string): Promise<boolean> =>
+  stat(path).then(
+    (found) => found.isDirectory(),
+    () => false,
+  );
+
 function isBuiltApi(value: unknown): value is BuiltApi {
   const built = value as BuiltApi | undefined;
   return (
@@ -68,15 +74,15 @@ export interface BuiltApiCacheOptions {
 export function builtApiCache(dataDir: string, options: BuiltApiCacheOptions = {}): BuiltApiCache {
   const keptBytes = options.keptBytes ?? KEPT_BYTES;
   const root = join(dataDir, 'catalog-cache');
-  const code = catalogCodeFingerprint();
-  const dir = join(root, code);
-  const file = (key: string) => join(dir, `${key}.bin`);
+  // Fingerprinted on first use: a command given no spec reads none of the catalog's modules.
+  const dir = () => join(root, catalogCodeFingerprint());
+  const file = (key: string) => join(dir(), `${key}.bin`);
   return {
     async identify(source) {
-      if (/^https?:\/\//i.test(source)) return undefined;
+      if (isHttpUrl(source)) return undefined;
       const path = await realpath(source);
-      const file = await stat(path, { bigint: true });
-      return `file ${JSON.stringify(path)} ${file.dev}:${file.ino} ${file.size} bytes, modified ${file.mtimeNs} ns`;
+      const info = await stat(path, { bigint: true });
+      return `file ${JSON.stringify(path)} ${info.dev}:${info.ino} ${info.size} bytes, modified ${info.mtimeNs} ns`;
     },
     async get(key) {
       let bytes: Buffer;
@@ -102,14 +108,8 @@ export function builtApiCache(dataDir: string, options: BuiltApiCacheOptions = {
     },
     async put(key, built) {
       // Commands that keep nothing (search, execute without a session) never create the data directory.
-      if (
-        !(await stat(dataDir).then(
-          (found) => found.isDirectory(),
-          () => false,
-        ))
-      )
-        return;
-      await mkdir(dir, { recursive: true });
+      if (!(await isDirectory(dataDir))) return;
+      await mkdir(dir(), { recursive: true });
       const temporary = `${file(key)}.${process.pid}.${Date.now()}.tmp`;
       try {
         await writeFile(temporary, serialize(built));
@@ -118,7 +118,7 @@ export function builtApiCache(dataDir: string, options: BuiltApiCacheOptions = {
         await unlink(temporary).catch(() => undefined);
         throw error;
       }
-      await prune(root, code, keptBytes).catch(() => undefined);
+      await prune(root, catalogCodeFingerprint(), keptBytes).catch(() => undefined);
     },
   };
 }

@@ -13,7 +13,6 @@ export { type ApiDefinition, defineApi, defineFunction, type FunctionDefinition 
 export {
   type BuiltApi,
   type BuiltApiCache,
-  builtApiKey,
   fetchText,
   isHttpUrl,
   type LoadSpecOptions,

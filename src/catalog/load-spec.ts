@@ -113,10 +113,7 @@ async function buildKept(
 }
 
 /** SHA-256 (hex) of the build settings and what the document is (its identity, or its whole text). */
-export async function builtApiKey(
-  settings: Omit<BuildApiOptions, 'onWarning'>,
-  document: string,
-): Promise<string> {
+async function builtApiKey(settings: Omit<BuildApiOptions, 'onWarning'>, document: string): Promise<string> {
   const { source, name, baseUrl, ...others } = settings;
   // A build setting added later must be added to the key: this stops compiling until it is.
   const none: Record<string, never> = others;
