@@ -3,6 +3,7 @@
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliEntry } from './cli-entry.js';
 
 const malloc = mallocEnv();
 runOnUsersNode(malloc);
@@ -10,7 +11,7 @@ restartWithMallocEnv(malloc);
 dropSqliteWarning();
 stopWithNpx();
 
-const cli = new URL('../../dist/adapters/node/cli.js', import.meta.url);
+const cli = cliEntry(new URL('../../dist/adapters/node/', import.meta.url));
 if (!existsSync(cli)) {
   console.error(
     'duet: the build is missing (dist/). Run `npm install` or `npm run build` in the duet checkout.',

@@ -6,6 +6,7 @@ import { UsageError } from '../../../src/config/options.ts';
 import type { Duet } from '../../../src/duet.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { serveNode } from '../serve.ts';
+import { siblingAdapter } from '../sibling-adapter.ts';
 import { stderrLines } from '../stderr-lines.ts';
 import { leaseMs, storeUrl } from './flags.ts';
 import { makeDuet, type Values } from './load.ts';
@@ -30,13 +31,8 @@ export function advertisedUrl(values: Values, listening: string): string {
   return listening;
 }
 
-// adapters/ never import each other statically; the PostgreSQL adapter is built beside this one in dist/.
 async function loadPostgres() {
-  const module = new URL(
-    `../../postgres/index.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
-    import.meta.url,
-  );
-  return (await import(module.href)) as typeof import('../../postgres/index.ts');
+  return (await import(siblingAdapter('postgres/index').href)) as typeof import('../../postgres/index.ts');
 }
 
 export async function serveOnPostgres(

@@ -4,6 +4,7 @@ import { listeningLine } from '../../../src/config/listening-line.ts';
 import { buildUpstreams, splitNamed, UsageError } from '../../../src/config/options.ts';
 import type { PolicyDocument } from '../../../src/policy/schema.ts';
 import { readSource } from '../read-source.ts';
+import { siblingAdapter } from '../sibling-adapter.ts';
 import { limitFlags, sandboxSettings, type Values } from './flags.ts';
 import { llmConfig } from './llm.ts';
 
@@ -18,11 +19,7 @@ export async function serveOnWorkerd(values: Values, port: number, policy: Polic
   );
   const upstreams = buildUpstreams(values['base-url'], values.header);
   const llm = llmConfig(values);
-  // adapters/ never import each other statically; the launcher is built beside this file in dist/.
-  const launcher = new URL(
-    `../../cloudflare/serve-local.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
-    import.meta.url,
-  );
+  const launcher = siblingAdapter('cloudflare/serve-local');
   const { serveWorkerd } = (await withLauncherTools(() => import(launcher.href))) as {
     serveWorkerd: typeof import('../../cloudflare/serve-local.ts').serveWorkerd;
   };

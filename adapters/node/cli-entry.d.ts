@@ -1,0 +1,1 @@
+export function cliEntry(distNodeDir: URL): URL;
