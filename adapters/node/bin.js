@@ -3,7 +3,6 @@
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliEntry } from './cli-entry.js';
 
 const malloc = mallocEnv();
 runOnUsersNode(malloc);
@@ -11,13 +10,16 @@ restartWithMallocEnv(malloc);
 dropSqliteWarning();
 stopWithNpx();
 
-const cli = cliEntry(new URL('../../dist/adapters/node/', import.meta.url));
-if (!existsSync(cli)) {
+const dist = new URL('../../dist/adapters/node/', import.meta.url);
+if (!existsSync(new URL('cli.js', dist))) {
   console.error(
     'duet: the build is missing (dist/). Run `npm install` or `npm run build` in the duet checkout.',
   );
   process.exit(1);
 }
+// The bundle starts ~150-200 ms sooner than the ~400 modules TypeScript compiled (adapters/node/build-cli.js).
+const { bundledEntry } = await import(new URL('bundled-entry.js', dist).href);
+const cli = bundledEntry(new URL('cli.js', dist), new URL('cli-bundle.js', dist));
 const { main } = await import(cli.href);
 // serve and mcp never return; other commands exit even if a connection (an MCP source) is still open.
 process.exit(await main(process.argv.slice(2)));

@@ -19,9 +19,13 @@ const here = new URL('../../dist/adapters/node/', import.meta.url);
 const outdir = fileURLToPath(here);
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
-/** What bin.js loads; chunks are `cli-chunk-<hash>.js` beside it. */
-export const CLI_BUNDLE = 'cli-bundle.js';
-const CHUNK = /^cli-chunk-[\w-]+\.js$/;
+/** What bin.js loads (and the worker threads' scripts, by worker-script.ts); chunks are `cli-chunk-<hash>.js`. */
+const ENTRIES = {
+  'cli-bundle': 'cli.js',
+  'sandbox-worker-bundle': 'sandbox-worker.js',
+  'typecheck-worker-bundle': 'typecheck-worker.js',
+};
+const OUTPUT = /^(cli-bundle|sandbox-worker-bundle|typecheck-worker-bundle|cli-chunk-[\w-]+)\.js$/;
 
 const READ_BESIDE_THEMSELVES = [
   'better-sqlite3',
@@ -35,7 +39,7 @@ const READ_BESIDE_THEMSELVES = [
 /** Removes the bundle and its chunks: a stale bundle must never run newer code's dist/. */
 function removeBundle() {
   for (const name of readdirSync(outdir)) {
-    if (name === CLI_BUNDLE || name === `${CLI_BUNDLE}.map` || CHUNK.test(name)) rmSync(`${outdir}${name}`);
+    if (OUTPUT.test(name)) rmSync(`${outdir}${name}`);
   }
 }
 
@@ -51,7 +55,9 @@ export async function buildCli() {
   const { build } = await import('esbuild');
   removeBundle();
   await build({
-    entryPoints: { 'cli-bundle': `${outdir}cli.js` },
+    entryPoints: Object.fromEntries(
+      Object.entries(ENTRIES).map(([out, entry]) => [out, `${outdir}${entry}`]),
+    ),
     outdir,
     bundle: true,
     splitting: true,

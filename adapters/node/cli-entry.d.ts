@@ -1,1 +1,0 @@
-export function cliEntry(distNodeDir: URL): URL;
