@@ -18,8 +18,11 @@ if (!existsSync(new URL('cli.js', dist))) {
   process.exit(1);
 }
 // The bundle starts ~150-200 ms sooner than the ~400 modules TypeScript compiled (adapters/node/build-cli.js).
-const { bundledEntry } = await import(new URL('bundled-entry.js', dist).href);
-const cli = bundledEntry(new URL('cli.js', dist), new URL('cli-bundle.js', dist));
+// A dist/ built before bundles existed has neither: it runs as it was built.
+const chooser = new URL('bundled-entry.js', dist);
+const cli = existsSync(chooser)
+  ? (await import(chooser.href)).bundledEntry(new URL('cli.js', dist), new URL('cli-bundle.js', dist))
+  : new URL('cli.js', dist);
 const { main } = await import(cli.href);
 // serve and mcp never return; other commands exit even if a connection (an MCP source) is still open.
 process.exit(await main(process.argv.slice(2)));
