@@ -71,7 +71,8 @@ export async function buildCli() {
     banner: {
       js: "import { createRequire as __duetCreateRequire } from 'node:module'; const require = __duetCreateRequire(import.meta.url);",
     },
-    legalComments: 'none',
+    // The licence notices of the bundled packages stay, at the end of each file.
+    legalComments: 'eof',
     logLevel: 'warning',
   });
 }
