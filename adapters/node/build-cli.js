@@ -1,22 +1,22 @@
 /**
  * Bundles the built CLI (dist/adapters/node/cli.js and everything it imports) with esbuild into
- * dist/adapters/node/cli-bundle.js and its chunks, which adapters/node/bin.js loads instead. Node reads,
+ * dist/adapters/node/cli-bundle.js and its chunks, which adapters/node/bin.js loads instead, and the
+ * worker threads' scripts likewise (sandbox-worker-bundle.js, typecheck-worker-bundle.js, which
+ * worker-script.ts starts). Node reads,
  * resolves and links each ES module on its own, and `duet serve` imports ~400 of them (zod, hono and
  * @opentelemetry/api alone are ~200 files): ~310 ms of a ~780 ms start with GitHub's spec. From a few
  * chunk files the same start took ~640 ms (median of 8 alternated starts each). Commands stay lazy: each
  * is a chunk loaded when it runs.
  *
  * Left out, loaded from node_modules or dist/ as before: packages that read files beside themselves or are
- * native (better-sqlite3, typescript, the QuickJS WASM file, swagger-ui-dist's assets, postgres), the
- * worker threads' scripts (built beside this file by tsc), other adapters (imported by path at run time),
- * `duet bench` (it finds its probes beside its own files) and every devDependency.
+ * native (better-sqlite3, typescript, the QuickJS WASM file, swagger-ui-dist's assets, postgres), other
+ * adapters (imported by path at run time), `duet bench` (it finds its probes beside its own files) and every devDependency.
  * Plain JavaScript, run by `npm run build` after TypeScript has compiled dist/.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const here = new URL('../../dist/adapters/node/', import.meta.url);
-const outdir = fileURLToPath(here);
+const outdir = fileURLToPath(new URL('../../dist/adapters/node/', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 
 /** What bin.js loads (and the worker threads' scripts, by worker-script.ts); chunks are `cli-chunk-<hash>.js`. */
@@ -25,7 +25,7 @@ const ENTRIES = {
   'sandbox-worker-bundle': 'sandbox-worker.js',
   'typecheck-worker-bundle': 'typecheck-worker.js',
 };
-const OUTPUT = /^(cli-bundle|sandbox-worker-bundle|typecheck-worker-bundle|cli-chunk-[\w-]+)\.js$/;
+const OUTPUT = new RegExp(`^(${Object.keys(ENTRIES).join('|')}|cli-chunk-[\\w-]+)\\.js$`);
 
 const READ_BESIDE_THEMSELVES = [
   'better-sqlite3',
