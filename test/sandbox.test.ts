@@ -121,6 +121,35 @@ describe.each(factories)('%s', (_name, create) => {
     expect(nothing.ok && nothing.result).toBeUndefined();
   });
 
+  it('defines its globals lazily, then as plain writable properties, whatever the snippet changed', async () => {
+    const result = await run(
+      `const shape = (name) => {
+         const d = Object.getOwnPropertyDescriptor(globalThis, name);
+         return [typeof d.get, typeof d.set, 'value' in d, d.writable, d.enumerable, d.configurable];
+       };
+       const before = shape('pets');
+       pets;
+       const after = shape('pets');
+       console = 7;
+       // A polluted prototype must not break how the next global is defined.
+       Object.prototype.get = () => 1;
+       const made = typeof state.get;
+       delete Object.prototype.get;
+       const listed = Object.keys(globalThis).filter((k) => ['pets', 'state', 'console'].includes(k));
+       return { before, after, console, made, listed };`,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      result: {
+        before: ['function', 'function', false, null, false, true],
+        after: ['undefined', 'undefined', true, true, false, true],
+        console: 7,
+        made: 'function',
+        listed: [],
+      },
+    });
+  });
+
   it('awaits host calls with JSON arguments and results', async () => {
     const { calls, host } = recordingHost();
     const result = await run(

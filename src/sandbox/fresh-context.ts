@@ -1,26 +1,37 @@
-/** A QuickJS runtime+context with the prelude compiled but no globals installed: the unit of isolation. */
+/** A QuickJS runtime+context with the sandbox's natives made but no globals installed: the unit of isolation. */
 import type {
   QuickJSContext,
   QuickJSHandle,
   QuickJSRuntime,
   QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
-import { PRELUDE_PARTS, PRELUDE_SOURCE } from './guest-prelude.ts';
+import { makePart } from './guest-globals.ts';
 import type { RunSession } from './run-session.ts';
 
 /**
- * Never reused across runs. Built ahead of a run, it takes context creation and prelude compilation
- * (~0.3 ms) off the run's latency.
+ * Never reused across runs. Built ahead of a run, it takes runtime and context creation (~0.1 ms) off
+ * the run's latency.
  */
 export interface FreshContext {
   runtime: QuickJSRuntime;
   context: QuickJSContext;
-  /** The prelude's `install(call, log, lookup, load, configJson)`. */
-  install: QuickJSHandle;
+  /** The natives the prelude's parts receive: `call`, `log`, `lookup`, and `part(name)` for other parts. */
   call: QuickJSHandle;
   log: QuickJSHandle;
   lookup: QuickJSHandle;
-  load: QuickJSHandle;
+  part: QuickJSHandle;
+  /**
+   * Built-ins taken before any guest code ran, so a snippet that replaces them changes neither the wire
+   * format nor how its globals are defined: `{ stringify, parse }` for the parts, and the two the host
+   * calls itself.
+   */
+  json: QuickJSHandle;
+  stringify: QuickJSHandle;
+  defineProperty: QuickJSHandle;
+  /** The object the parts read their settings from (`maxLogChars`); filled when a run installs its globals. */
+  config: QuickJSHandle;
+  /** Parts made so far, by name; owned here until the context is disposed. */
+  parts: Map<string, QuickJSHandle>;
   /** The natives exist before the run does, so they reach it through this slot. */
   hooks: { session: RunSession | undefined };
 }
@@ -36,20 +47,56 @@ export function prepareContext(module: QuickJSWASMModule): FreshContext {
     'lookup',
     (api, name, words) => hooks.session?.onLookup(api, name, words) ?? context.false,
   );
-  // The prelude asks for a part the first time the snippet touches the global it makes.
-  const load = context.newFunction('load', (nameHandle) => {
+  const jsonGlobal = context.getProp(context.global, 'JSON');
+  const objectGlobal = context.getProp(context.global, 'Object');
+  const stringify = context.getProp(jsonGlobal, 'stringify');
+  const parse = context.getProp(jsonGlobal, 'parse');
+  const defineProperty = context.getProp(objectGlobal, 'defineProperty');
+  jsonGlobal.dispose();
+  objectGlobal.dispose();
+  const json = context.newObject();
+  context.setProp(json, 'stringify', stringify);
+  context.setProp(json, 'parse', parse);
+  parse.dispose();
+  const fresh: FreshContext = {
+    runtime,
+    context,
+    call,
+    log,
+    lookup,
+    part: context.undefined,
+    json,
+    stringify,
+    defineProperty,
+    config: context.newObject(),
+    parts: new Map(),
+    hooks,
+  };
+  // A part asks for the parts it builds on (`part('send')`); each is made once per context.
+  fresh.part = context.newFunction('part', (nameHandle) => {
     const name = context.typeof(nameHandle) === 'string' ? context.getString(nameHandle) : '';
-    if (!Object.hasOwn(PRELUDE_PARTS, name)) return context.undefined;
-    return context.evalCode(PRELUDE_PARTS[name] as string, `duet:${name}`);
+    const made = makePart(fresh, name);
+    return made.error ? made : made.value.dup();
   });
-  const install = context.unwrapResult(context.evalCode(PRELUDE_SOURCE, 'duet:prelude'));
-  return { runtime, context, install, call, log, lookup, load, hooks };
+  return fresh;
 }
 
 /** Frees everything; throws if QuickJS finds leaked objects (then the module is suspect). */
 export function disposeContext(fresh: FreshContext): void {
-  for (const handle of [fresh.install, fresh.call, fresh.log, fresh.lookup, fresh.load])
+  const { call, log, lookup, part, json, stringify, defineProperty, config } = fresh;
+  for (const handle of [
+    ...fresh.parts.values(),
+    call,
+    log,
+    lookup,
+    part,
+    json,
+    stringify,
+    defineProperty,
+    config,
+  ])
     if (handle.alive) handle.dispose();
+  fresh.parts.clear();
   fresh.context.dispose();
   fresh.runtime.dispose();
 }

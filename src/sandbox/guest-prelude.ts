@@ -16,11 +16,12 @@ export interface PreludeConfig {
 }
 
 /*
- * QuickJS compiles every run's prelude anew (a fresh context cannot share bytecode), at 5-10 µs per
- * function and ~100 µs per KB in WASM: the whole prelude took ~0.5 ms, half of a trivial run's CPU. So
- * the part compiled for every run is only this core; each global is an accessor that compiles its part
- * (PRELUDE_PARTS) on first use, and most runs touch few of them. Likewise an API object is a Proxy that
- * makes a method on first access: building 1,000 methods up front would cost ~1 ms per run.
+ * QuickJS compiles every run's code anew (a fresh context cannot share bytecode), at 5-10 µs per function
+ * and ~100 µs per KB in WASM. So a QuickJS context compiles none of this core: guest-globals.ts defines the
+ * same globals through the QuickJS API, and only the parts (PRELUDE_PARTS) are compiled, each on first use;
+ * most runs touch few of them. Likewise an API object is a Proxy that makes a method on first access:
+ * building 1,000 methods up front would cost ~1 ms per run. The Worker Loader's runner (V8, which compiles
+ * fast and lazily) evaluates PRELUDE_SOURCE as it is.
  */
 
 /**
@@ -42,8 +43,9 @@ export const PRELUDE_SOURCE = `(function (call, log, lookup, load, configJson) {
 const json = { stringify: JSON.stringify, parse: JSON.parse }, stringify = json.stringify;
 const config = json.parse(configJson), defineProperty = Object.defineProperty, made = Object.create(null);
 const part = (name) => (made[name] ??= load(name)(part, call, log, lookup, config, json));
-const define = (name, value) => defineProperty(globalThis, name, { value, writable: true, configurable: true });
+const define = (name, value) => defineProperty(globalThis, name, { __proto__: null, value, writable: true, configurable: true });
 const later = (name, make) => defineProperty(globalThis, name, {
+  __proto__: null,
   get: () => { const value = make(); define(name, value); return value; },
   set: (value) => define(name, value),
   configurable: true,

@@ -10,7 +10,8 @@ import {
   timeoutFailure,
 } from './failure-messages.ts';
 import { disposeContext, type FreshContext, prepareContext } from './fresh-context.ts';
-import { type PreludeConfig, SNIPPET_FILE, SNIPPET_PREFIX, SNIPPET_SUFFIX } from './guest-prelude.ts';
+import { describeError, installGlobals, serialiseResult } from './guest-globals.ts';
+import { SNIPPET_FILE, SNIPPET_PREFIX, SNIPPET_SUFFIX } from './guest-prelude.ts';
 import { checkResultJson } from './result-limits.ts';
 import { type RawHost, RunSession } from './run-session.ts';
 import type { RunRequest } from './types.ts';
@@ -115,73 +116,51 @@ export async function runSnippet(
       return false;
     });
 
-    let describe: QuickJSHandle | undefined;
+    let installed = false;
     /** Why the guest failed, from its uncaught exception. */
     const failureOf = (error: QuickJSHandle): Failure => {
       if (session.stop) return session.stop;
-      if (!describe) {
+      if (!installed) {
         if (memoryExhausted()) return memoryFailure(limits);
         const dumped = context.dump(error);
         const text =
           dumped && typeof dumped === 'object' ? `${dumped.name}: ${dumped.message}` : String(dumped);
         return guestFailure(text, limits, stackBytes);
       }
-      const described = context.callFunction(describe, context.undefined, error);
+      const described = describeError(fresh, error);
       if (described.error) {
         described.error.dispose();
         // `describe` cannot fail on its own: the runtime is out of memory (or was just interrupted).
         return session.stop ?? memoryFailure(limits);
       }
-      const text = context.getString(described.value);
-      described.value.dispose();
-      if (text === 'Uncaught null' && memoryExhausted()) return memoryFailure(limits);
-      return guestFailure(text, limits, stackBytes);
+      if (described.value === 'Uncaught null' && memoryExhausted()) return memoryFailure(limits);
+      return guestFailure(described.value, limits, stackBytes);
     };
 
-    const config: PreludeConfig = {
+    const installError = installGlobals(fresh, {
       apis: Object.keys(request.bindings.apis),
       state: request.bindings.state,
       fetch: request.bindings.fetch,
       // One character more than fits, so a line cut in the guest still shows it went over the limit.
       maxLogChars: limits.maxLogBytes + 1,
-    };
-    const configHandle = context.newString(JSON.stringify(config));
-    const installed = context.callFunction(
-      fresh.install,
-      context.undefined,
-      fresh.call,
-      fresh.log,
-      fresh.lookup,
-      fresh.load,
-      configHandle,
-    );
-    configHandle.dispose();
-    if (installed.error) {
-      const failure = failureOf(installed.error);
-      installed.error.dispose();
+    });
+    if (installError) {
+      const failure = failureOf(installError);
+      installError.dispose();
       return failure;
     }
-    const finish = context.getProp(installed.value, 0);
-    describe = context.getProp(installed.value, 1);
-    owned.push(finish, describe);
-    installed.value.dispose();
+    installed = true;
 
     /** The settled value, serialised inside the guest so no guest getter or proxy runs on the host. */
     const resultOf = (value: QuickJSHandle): Failure | { resultJson: string | undefined } => {
-      const maxChars = context.newNumber(limits.maxResultBytes);
-      const serialised = context.callFunction(finish, context.undefined, value, maxChars);
-      maxChars.dispose();
+      const serialised = serialiseResult(fresh, value, limits.maxResultBytes);
       if (serialised.error) {
         const failure = failureOf(serialised.error);
         serialised.error.dispose();
         if (failure.kind !== 'runtime') return failure;
         return { kind: 'runtime', message: `result is not JSON-serialisable: ${failure.message}` };
       }
-      const type = context.typeof(serialised.value);
-      const text = type === 'string' ? context.getString(serialised.value) : undefined;
-      const tooLong = type === 'number' ? context.getNumber(serialised.value) : 0;
-      serialised.value.dispose();
-      return checkResultJson(text, tooLong, limits);
+      return checkResultJson(serialised.value.text, serialised.value.tooLong, limits);
     };
 
     const evaluated = context.evalCode(SNIPPET_PREFIX + request.code + SNIPPET_SUFFIX, SNIPPET_FILE);
