@@ -6,6 +6,8 @@ import { sandboxProcessEntry } from '../adapters/bun/sandbox-pool.ts';
 import { sandboxProcessArgs } from '../adapters/deno/sandbox-pool.ts';
 import { packageRoot, runtimeBinary } from '../adapters/node/package-info.ts';
 import { createWorkerSandbox } from '../adapters/node/sandbox-pool.ts';
+import { prepareContext } from '../src/sandbox/fresh-context.ts';
+import { preludeConfig } from '../src/sandbox/guest-globals.ts';
 import { answerHostCall } from '../src/sandbox/host-reply.ts';
 import { createQuickJSSandbox } from '../src/sandbox/index.ts';
 import { encodeLine, readLines } from '../src/sandbox/line-channel.ts';
@@ -514,6 +516,33 @@ describe('runSnippet on one module', () => {
       expect(outcome.cleanUp(), `run ${i}: ${codes[i % codes.length]}`).toBe(false);
     }
     expect(module.getWasmMemory().buffer.byteLength).toBe(memoryBefore);
+  });
+});
+
+describe("a context prepared for the previous run's bindings", () => {
+  it('gives a run with other bindings exactly its own globals', async () => {
+    const module = await loadQuickJSModule(defaultLimits.memoryBytes);
+    const raw = (json: string) => answerHostCall(recordingHost().host, json);
+    const probe =
+      'return ["pets", "shop", "state", "fetch", "console"].map((name) => typeof globalThis[name])';
+    const cases: [SandboxBindings, string[]][] = [
+      [
+        { apis: {}, state: false, fetch: false },
+        ['undefined', 'undefined', 'undefined', 'undefined', 'object'],
+      ],
+      [
+        { apis: { shop: ['buy'] }, state: false, fetch: true },
+        ['undefined', 'object', 'undefined', 'function', 'object'],
+      ],
+      [bindings, ['object', 'undefined', 'object', 'undefined', 'object']],
+    ];
+    const expected = preludeConfig({ code: '', bindings, limits });
+    for (const [other, types] of cases) {
+      const fresh = prepareContext(module, expected);
+      const outcome = await runSnippet(module, { code: probe, bindings: other, limits }, raw, { fresh });
+      expect(outcome.result).toMatchObject({ ok: true, resultJson: JSON.stringify(types) });
+      expect(outcome.cleanUp()).toBe(false);
+    }
   });
 });
 

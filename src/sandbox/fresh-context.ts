@@ -5,7 +5,8 @@ import type {
   QuickJSRuntime,
   QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
-import { makePart } from './guest-globals.ts';
+import { installGlobals, makePart } from './guest-globals.ts';
+import type { PreludeConfig } from './guest-prelude.ts';
 import type { RunSession } from './run-session.ts';
 
 /**
@@ -28,16 +29,23 @@ export interface FreshContext {
   json: QuickJSHandle;
   stringify: QuickJSHandle;
   defineProperty: QuickJSHandle;
+  deleteProperty: QuickJSHandle;
   /** The object the parts read their settings from (`maxLogChars`); filled when a run installs its globals. */
   config: QuickJSHandle;
+  /** The globals defined so far (before the run, those the run was expected to want). */
+  installed: PreludeConfig | undefined;
   /** Parts made so far, by name; owned here until the context is disposed. */
   parts: Map<string, QuickJSHandle>;
   /** The natives exist before the run does, so they reach it through this slot. */
   hooks: { session: RunSession | undefined };
 }
 
-/** Throws (a host-side error) only when the module itself is broken or exhausted. */
-export function prepareContext(module: QuickJSWASMModule): FreshContext {
+/**
+ * Throws (a host-side error) only when the module itself is broken or exhausted. With `expected` (the
+ * bindings of the previous run, usually the next one's), its globals are defined now rather than on the
+ * run's latency path; a run that wants others redefines them.
+ */
+export function prepareContext(module: QuickJSWASMModule, expected?: PreludeConfig): FreshContext {
   const runtime = module.newRuntime();
   const context = runtime.newContext();
   const hooks: FreshContext['hooks'] = { session: undefined };
@@ -49,11 +57,12 @@ export function prepareContext(module: QuickJSWASMModule): FreshContext {
   );
   const jsonGlobal = context.getProp(context.global, 'JSON');
   const objectGlobal = context.getProp(context.global, 'Object');
+  const reflectGlobal = context.getProp(context.global, 'Reflect');
   const stringify = context.getProp(jsonGlobal, 'stringify');
   const parse = context.getProp(jsonGlobal, 'parse');
   const defineProperty = context.getProp(objectGlobal, 'defineProperty');
-  jsonGlobal.dispose();
-  objectGlobal.dispose();
+  const deleteProperty = context.getProp(reflectGlobal, 'deleteProperty');
+  for (const handle of [jsonGlobal, objectGlobal, reflectGlobal]) handle.dispose();
   const json = context.newObject();
   context.setProp(json, 'stringify', stringify);
   context.setProp(json, 'parse', parse);
@@ -68,7 +77,9 @@ export function prepareContext(module: QuickJSWASMModule): FreshContext {
     json,
     stringify,
     defineProperty,
+    deleteProperty,
     config: context.newObject(),
+    installed: undefined,
     parts: new Map(),
     hooks,
   };
@@ -78,24 +89,21 @@ export function prepareContext(module: QuickJSWASMModule): FreshContext {
     const made = makePart(fresh, name);
     return made.error ? made : made.value.dup();
   });
+  const failed = expected ? installGlobals(fresh, expected) : undefined;
+  if (failed) {
+    // Some globals may be defined and some not: start over without them; the run finds out for itself.
+    failed.dispose();
+    disposeContext(fresh);
+    return prepareContext(module);
+  }
   return fresh;
 }
 
 /** Frees everything; throws if QuickJS finds leaked objects (then the module is suspect). */
 export function disposeContext(fresh: FreshContext): void {
-  const { call, log, lookup, part, json, stringify, defineProperty, config } = fresh;
-  for (const handle of [
-    ...fresh.parts.values(),
-    call,
-    log,
-    lookup,
-    part,
-    json,
-    stringify,
-    defineProperty,
-    config,
-  ])
-    if (handle.alive) handle.dispose();
+  const { call, log, lookup, part, json, stringify, defineProperty, deleteProperty, config } = fresh;
+  const natives = [call, log, lookup, part, json, stringify, defineProperty, deleteProperty, config];
+  for (const handle of [...fresh.parts.values(), ...natives]) if (handle.alive) handle.dispose();
   fresh.parts.clear();
   fresh.context.dispose();
   fresh.runtime.dispose();

@@ -8,6 +8,7 @@
 import type { QuickJSHandle, SuccessOrFail, VmCallResult } from 'quickjs-emscripten-core';
 import type { FreshContext } from './fresh-context.ts';
 import { PRELUDE_PARTS, type PreludeConfig } from './guest-prelude.ts';
+import type { RunRequest } from './types.ts';
 
 /** A part (PRELUDE_PARTS) of this context, compiled and made on first use; the handle stays owned by `fresh`. */
 export function makePart(fresh: FreshContext, name: string): VmCallResult<QuickJSHandle> {
@@ -101,35 +102,67 @@ function partValue(fresh: FreshContext, name: string): VmCallResult<QuickJSHandl
   return made.error ? made : { value: made.value.dup() };
 }
 
+/** The names of the globals a run's bindings make, in the order they are defined. */
+function globalNames(config: PreludeConfig): string[] {
+  const names = [...config.apis];
+  if (config.state) names.push('state');
+  if (config.fetch) names.push('fetch');
+  names.push('console');
+  return names;
+}
+
+/** How the global `name` makes its value on first read. */
+function maker(fresh: FreshContext, name: string, isApi: boolean): () => VmCallResult<QuickJSHandle> {
+  if (!isApi) return () => partValue(fresh, name);
+  return () => {
+    const made = makePart(fresh, 'api');
+    if (made.error) return made;
+    const apiName = fresh.context.newString(name);
+    const object = fresh.context.callFunction(made.value, fresh.context.undefined, apiName);
+    apiName.dispose();
+    return object;
+  };
+}
+
 /**
- * Defines the run's globals: one per API, `state` and `fetch` when bound, and `console`. Returns the
- * guest error when the context cannot take them (it is out of memory, or was interrupted).
+ * Defines the run's globals: one per API, `state` and `fetch` when bound, and `console`. A context
+ * prepared for other bindings (no guest code has run in it yet) drops the globals this run does not
+ * have. Returns the guest error when the context cannot take them (out of memory, or interrupted).
  */
 export function installGlobals(fresh: FreshContext, config: PreludeConfig): QuickJSHandle | undefined {
   const { context } = fresh;
   const maxLogChars = context.newNumber(config.maxLogChars);
   context.setProp(fresh.config, 'maxLogChars', maxLogChars);
   maxLogChars.dispose();
-  const lazy: [string, () => VmCallResult<QuickJSHandle>][] = config.apis.map((api) => [
-    api,
-    () => {
-      const made = makePart(fresh, 'api');
-      if (made.error) return made;
-      const apiName = context.newString(api);
-      const object = context.callFunction(made.value, context.undefined, apiName);
-      apiName.dispose();
-      return object;
-    },
-  ]);
-  if (config.state) lazy.push(['state', () => partValue(fresh, 'state')]);
-  if (config.fetch) lazy.push(['fetch', () => partValue(fresh, 'fetch')]);
-  lazy.push(['console', () => partValue(fresh, 'console')]);
-  for (const [name, make] of lazy) {
-    const defined = defineLazyGlobal(fresh, name, make);
+  const names = globalNames(config);
+  const previous = fresh.installed ? globalNames(fresh.installed) : [];
+  fresh.installed = config;
+  if (previous.length === names.length && previous.every((name, i) => name === names[i])) return undefined;
+  for (const name of previous.filter((name) => !names.includes(name))) {
+    const key = context.newString(name);
+    const deleted = context.callFunction(fresh.deleteProperty, context.undefined, context.global, key);
+    key.dispose();
+    if (deleted.error) return deleted.error;
+    deleted.value.dispose();
+  }
+  const apis = new Set(config.apis);
+  for (const name of names) {
+    const defined = defineLazyGlobal(fresh, name, maker(fresh, name, apis.has(name)));
     if (defined.error) return defined.error;
     defined.value.dispose();
   }
   return undefined;
+}
+
+/** The globals a run's request asks for, as `installGlobals` takes them. */
+export function preludeConfig(request: RunRequest): PreludeConfig {
+  return {
+    apis: Object.keys(request.bindings.apis),
+    state: request.bindings.state,
+    fetch: request.bindings.fetch,
+    // One character more than fits, so a line cut in the guest still shows it went over the limit.
+    maxLogChars: request.limits.maxLogBytes + 1,
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 /** The in-process Sandbox: QuickJS in WASM on the caller's thread, for runtimes without killable workers. */
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { disposeContext, type FreshContext, prepareContext } from './fresh-context.ts';
+import { preludeConfig } from './guest-globals.ts';
+import type { PreludeConfig } from './guest-prelude.ts';
 import { answerHostCall } from './host-reply.ts';
 import { loadQuickJSModule, moduleCapBytes } from './quickjs-module.ts';
 import { runSnippet } from './run-snippet.ts';
@@ -59,7 +61,12 @@ export function createQuickJSSandbox(options: QuickJSSandboxOptions = {}): Sandb
    * Done once the caller has its result, on a timer or at the latest when the next run starts, so a
    * caller that never yields to timers still cannot pile up contexts.
    */
-  function afterRun(slot: ModuleSlot, slotPromise: Promise<ModuleSlot>, cleanUp: () => boolean): void {
+  function afterRun(
+    slot: ModuleSlot,
+    slotPromise: Promise<ModuleSlot>,
+    cleanUp: () => boolean,
+    expected: PreludeConfig,
+  ): void {
     afterWork.push(() => {
       const discard = () => {
         if (current === slotPromise) current = undefined;
@@ -67,7 +74,7 @@ export function createQuickJSSandbox(options: QuickJSSandboxOptions = {}): Sandb
       if (cleanUp()) return discard();
       if (closed || slot.spare || current !== slotPromise) return;
       try {
-        slot.spare = prepareContext(slot.module);
+        slot.spare = prepareContext(slot.module, expected);
       } catch {
         discard();
       }
@@ -96,7 +103,7 @@ export function createQuickJSSandbox(options: QuickJSSandboxOptions = {}): Sandb
         onLog: hooks?.onLog,
         signal: hooks?.signal,
       });
-      afterRun(slot, slotPromise, outcome.cleanUp);
+      afterRun(slot, slotPromise, outcome.cleanUp, preludeConfig(request));
       return toRunResult(outcome.result);
     },
     async close(): Promise<void> {

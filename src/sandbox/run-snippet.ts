@@ -10,7 +10,7 @@ import {
   timeoutFailure,
 } from './failure-messages.ts';
 import { disposeContext, type FreshContext, prepareContext } from './fresh-context.ts';
-import { describeError, installGlobals, serialiseResult } from './guest-globals.ts';
+import { describeError, installGlobals, preludeConfig, serialiseResult } from './guest-globals.ts';
 import { SNIPPET_FILE, SNIPPET_PREFIX, SNIPPET_SUFFIX } from './guest-prelude.ts';
 import { checkResultJson } from './result-limits.ts';
 import { type RawHost, RunSession } from './run-session.ts';
@@ -137,13 +137,7 @@ export async function runSnippet(
       return guestFailure(described.value, limits, stackBytes);
     };
 
-    const installError = installGlobals(fresh, {
-      apis: Object.keys(request.bindings.apis),
-      state: request.bindings.state,
-      fetch: request.bindings.fetch,
-      // One character more than fits, so a line cut in the guest still shows it went over the limit.
-      maxLogChars: limits.maxLogBytes + 1,
-    });
+    const installError = installGlobals(fresh, preludeConfig(request));
     if (installError) {
       const failure = failureOf(installError);
       installError.dispose();

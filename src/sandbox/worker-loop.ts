@@ -1,6 +1,8 @@
 /** The inside of a pool worker on any runtime: one QuickJS module, one run at a time, host calls sent to the pool. */
 import type { QuickJSWASMModule } from 'quickjs-emscripten-core';
 import { type FreshContext, prepareContext } from './fresh-context.ts';
+import { preludeConfig } from './guest-globals.ts';
+import type { PreludeConfig } from './guest-prelude.ts';
 import type { HostReply } from './host-reply.ts';
 import { loadQuickJSModule, moduleCapBytes } from './quickjs-module.ts';
 import { runSnippet } from './run-snippet.ts';
@@ -23,12 +25,14 @@ export async function serveSandboxWorker(init: WorkerInit, channel: WorkerChanne
   let spare: FreshContext | undefined;
   let nextCallId = 0;
   let lastApis: Record<string, string[]> = {};
+  /** The globals of the last run, most likely the next one's too: the spare context gets them ready. */
+  let lastConfig: PreludeConfig | undefined;
   const waiting = new Map<number, (reply: HostReply) => void>();
 
   /** Builds the next run's context after the previous result is posted, off the latency path. */
   const prewarm = () => {
     try {
-      spare = prepareContext(module);
+      spare = prepareContext(module, lastConfig);
     } catch {
       spare = undefined;
     }
@@ -37,6 +41,7 @@ export async function serveSandboxWorker(init: WorkerInit, channel: WorkerChanne
   async function run({ runId, request, sameApis, streamLogs }: ToWorker & { type: 'run' }): Promise<void> {
     if (sameApis) request.bindings.apis = lastApis;
     else lastApis = request.bindings.apis;
+    lastConfig = preludeConfig(request);
     const fresh = spare;
     spare = undefined;
     const outcome = await runSnippet(
