@@ -1,8 +1,9 @@
 /**
  * The sandbox's globals in a QuickJS context, defined from the host. QuickJS in WASM compiles ~2 µs per
  * statement, and a fresh context shares no bytecode: the prelude's core (PRELUDE_SOURCE) cost ~120 µs of
- * every run to compile, a third of a trivial run's CPU in its worker. Defining the same globals through
- * the API costs ~30 µs, so only the parts a snippet touches are compiled. The Worker Loader's runner
+ * every run to compile, about a quarter of a trivial run's CPU in its worker. Defining the same globals
+ * through the API costs 30-50 µs (done while the worker is idle), and only the parts a snippet touches are
+ * compiled. The Worker Loader's runner
  * (V8, which compiles fast and lazily) evaluates PRELUDE_SOURCE itself; both define the same globals.
  */
 import type { QuickJSHandle, SuccessOrFail, VmCallResult } from 'quickjs-emscripten-core';
