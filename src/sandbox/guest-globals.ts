@@ -3,8 +3,8 @@
  * statement, and a fresh context shares no bytecode: the prelude's core (PRELUDE_SOURCE) cost ~120 µs of
  * every run to compile, about a quarter of a trivial run's CPU in its worker. Defining the same globals
  * through the API costs 30-50 µs (done while the worker is idle), and only the parts a snippet touches are
- * compiled. The Worker Loader's runner
- * (V8, which compiles fast and lazily) evaluates PRELUDE_SOURCE itself; both define the same globals.
+ * compiled. The Worker Loader's runner (V8, which compiles fast and lazily) evaluates PRELUDE_SOURCE
+ * itself; both define the same globals.
  */
 import type { QuickJSHandle, SuccessOrFail, VmCallResult } from 'quickjs-emscripten-core';
 import type { FreshContext } from './fresh-context.ts';
@@ -32,12 +32,6 @@ export function makePart(fresh: FreshContext, name: string): VmCallResult<QuickJ
   );
   factory.value.dispose();
   if (result.error) return result;
-  // A part that asked for itself while being made would already be here; keep the first.
-  const first = fresh.parts.get(name);
-  if (first) {
-    result.value.dispose();
-    return { value: first };
-  }
   fresh.parts.set(name, result.value);
   return { value: result.value };
 }
