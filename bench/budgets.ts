@@ -32,7 +32,7 @@ export interface Budgets {
 }
 
 export const FULL: Budgets = {
-  latency: { count: 120, warmup: 5, warmupMs: 4_000, budgetMs: 5_000 },
+  latency: { count: 250, warmup: 5, warmupMs: 4_000, budgetMs: 5_000 },
   cpuRuns: 2,
   load: { connections: 20, seconds: 3, warmupSeconds: 2, maxRequests: 30_000 },
   leak: { checkpoints: [2_000, 4_000], concurrency: 4, restMs: 7_000, budgetMs: 150_000, idleMs: 7_000 },

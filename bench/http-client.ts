@@ -71,8 +71,8 @@ export async function expectOk(client: Client, call: Call): Promise<Reply> {
 }
 
 /**
- * Latency of several kinds of request, interleaved on one connection (a, b, c, a, b, c, ...), so drift and
- * other processes touch every kind alike. Bounded by `count` per kind and by `budgetMs` overall.
+ * Latency of several kinds of request, interleaved on one connection (each round all kinds, in a shuffled
+ * order), so drift and other processes touch every kind alike. Bounded by `count` per kind and by `budgetMs` overall.
  */
 export async function interleaved(
   client: Client,
@@ -86,10 +86,11 @@ export async function interleaved(
     for (const name of names) await expectOk(client, kinds[name](i));
   }
   const deadline = performance.now() + options.budgetMs;
+  const random = seededRandom(0x5eed);
   for (let i = 0; i < options.count && performance.now() < deadline; i++) {
-    // Rotating the order too: no kind always follows the same other kind.
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(i + k) % names.length];
+    // A new order each time: no kind always follows the same other kind, so none always meets the
+    // work another leaves behind (a rotation kept the cycle: /healthz always came after the same kind).
+    for (const name of shuffled(names, random)) {
       const call = kinds[name](i);
       const started = performance.now();
       await expectOk(client, call);
@@ -97,6 +98,27 @@ export async function interleaved(
     }
   }
   return samples;
+}
+
+/** mulberry32: the same orders on every run and runtime, so their samples compare. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+function shuffled<T>(items: T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 export interface LoadResult {

@@ -89,7 +89,7 @@ function runtimeTables(result: BenchResult, summaries: RuntimeSummary[]): string
   if (has('latency'))
     out.push(
       table(
-        `Latency over HTTP on one keep-alive connection, every kind interleaved (four specs loaded; executes with \`typecheck: false\` unless checked), after ${seconds(budgets.latency.warmupMs / 1000)} of the same requests to warm up; p50 / p99, median of rounds`,
+        `Latency over HTTP on one keep-alive connection, every kind interleaved in a new shuffled order each time (GitHub's spec loaded; executes with \`typecheck: false\` unless checked), after ${seconds(budgets.latency.warmupMs / 1000)} of the same requests to warm up; p50 / p99, median of rounds`,
         [
           'runtime',
           '/healthz',
