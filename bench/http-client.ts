@@ -3,6 +3,7 @@
  * samples of several requests interleaved on one connection, and a bounded concurrent load.
  */
 import { Agent, request as httpRequest } from 'node:http';
+import { type Random, seeded } from '../src/testing/random.ts';
 
 export interface Call {
   method: 'GET' | 'POST';
@@ -86,7 +87,8 @@ export async function interleaved(
     for (const name of names) await expectOk(client, kinds[name](i));
   }
   const deadline = performance.now() + options.budgetMs;
-  const random = seededRandom(0x5eed);
+  // Seeded: the same orders on every run and runtime, so their samples compare.
+  const random = seeded(0x5eed);
   for (let i = 0; i < options.count && performance.now() < deadline; i++) {
     // A new order each time: no kind always follows the same other kind, so none always meets the
     // work another leaves behind (a rotation kept the cycle: /healthz always came after the same kind).
@@ -100,22 +102,10 @@ export async function interleaved(
   return samples;
 }
 
-/** mulberry32: the same orders on every run and runtime, so their samples compare. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-function shuffled<T>(items: T[], random: () => number): T[] {
+function shuffled<T>(items: T[], random: Random): T[] {
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const j = random.int(i + 1);
     [out[i], out[j]] = [out[j], out[i]];
   }
   return out;
